@@ -1,0 +1,199 @@
+"""The `ventrack` command (contract.md). Thin: parses arguments, calls services, prints.
+
+Exit status: 0 success, 1 a failed command (one line per problem on standard error), 2 bad usage.
+With `--json`, standard output carries only JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from desktop import __version__
+from desktop.domain import InvalidData
+from desktop.store import RegistryError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A command failed; the message is one line for the user."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """Bad usage: one line, exit 2 (argparse would print the whole usage first)."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type for YYYY-MM-DD dates."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r} (expected a real date as YYYY-MM-DD)") from None
+
+
+def positive_int(text: str) -> int:
+    """An argparse type for counts ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return value
+
+
+def default_registry_path() -> Path:
+    """The default registry in the user data folder (created by the app on first run)."""
+    from desktop.services.locations import default_registry
+
+    return default_registry()
+
+
+# ---- commands --------------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.ui.app import run_app
+
+    return run_app(Path(args.db) if args.db else None, quit_after_ms=args.quit_after)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.services.demo_registry import write_demo_registry
+
+    count = write_demo_registry(Path(args.db), args.patients, args.seed, args.today or dt.date.today())
+    _info(f"wrote {count} demo patients (seed {args.seed}) to {args.db}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services.transfer import import_file
+
+    plan = import_file(
+        Path(args.file), Path(args.db), replace=args.replace, dry_run=args.dry_run, progress=_progress_bar("import")
+    )
+    verb = "would import" if args.dry_run else "imported"
+    _info(f"{verb} {len(plan.patients)} patients ({len(plan.added)} new, {len(plan.replaced)} replaced) into {args.db}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.services.transfer import export_registry
+
+    count = export_registry(Path(args.db), args.format, Path(args.out), progress=_progress_bar("export"))
+    _info(f"exported {count} patients to {args.out}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from desktop.services.checking import check_registry
+    from desktop.store import Registry
+
+    with Registry.open(args.db) as registry:
+        problems = check_registry(registry)
+        count = registry.count_patients()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        _info(f"{len(problems)} problem(s) in {args.db}")
+        return EXIT_FAILED
+    print(f"{args.db}: sound ({count} patients)")
+    return EXIT_OK
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+
+
+def _info(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None] | None:
+    """A one-line progress bar on standard error when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `ventrack`."""
+    parser = _Parser(prog="ventrack", description="VenTrack: venetoclax-HMA registry and decision support.")
+    parser.add_argument("--version", action="version", version=f"ventrack {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", help="open the desktop app")
+    gui.add_argument("--db", help="registry file (default: the registry in the user data folder)")
+    gui.add_argument("--quit-after", type=positive_int, metavar="MS", help="close after MS milliseconds (smoke tests)")
+    gui.set_defaults(func=cmd_gui)
+
+    demo = sub.add_parser("demo", help="write a registry of synthetic, clinically plausible patients")
+    demo.add_argument("--db", required=True, help="registry file (created if absent)")
+    demo.add_argument("--patients", type=positive_int, default=200, help="number of patients (default 200)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed: same seed, same registry (default 1)")
+    demo.add_argument("--today", type=iso_date, help="date the demo is anchored to (default: today)")
+    demo.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser("import", help="import a registry file, all or nothing")
+    imp.add_argument("file", help="registry exchange file (.json)")
+    imp.add_argument("--db", required=True, help="registry file (created if absent)")
+    imp.add_argument("--replace", action="store_true", help="replace patients whose id is already in the registry")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export the registry")
+    exp.add_argument("--db", required=True, help="registry file")
+    exp.add_argument("--format", required=True, choices=["json"], help="output format")
+    exp.add_argument("--out", required=True, help="output file")
+    exp.set_defaults(func=cmd_export)
+
+    check = sub.add_parser("check", help="integrity and consistency check; exit 0 when sound")
+    check.add_argument("--db", required=True, help="registry file")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `ventrack` with `argv` (default: the process arguments); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    try:
+        return int(args.func(args))
+    except InvalidData as error:
+        if len(error.problems) == 1 and error.problems[0].patient_id is None:
+            print(f"ventrack: error: {error.problems[0].reason}; nothing was changed", file=sys.stderr)
+            return EXIT_FAILED
+        for problem in error.problems:
+            print(f"ventrack: {problem}", file=sys.stderr)
+        print(f"ventrack: error: {len(error.problems)} problem(s); nothing was changed", file=sys.stderr)
+    except (RegistryError, CommandError) as error:
+        print(f"ventrack: error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("ventrack: interrupted; nothing was changed", file=sys.stderr)
+    except OSError as error:
+        print(f"ventrack: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+    return EXIT_FAILED

@@ -1,0 +1,81 @@
+"""The patient aggregate and the registry exchange file (contract.md, version 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from desktop.domain.records import (
+    AdverseEvent,
+    BloodCount,
+    CoMutation,
+    Cycle,
+    Event,
+    MrdSample,
+    Record,
+    Response,
+    Sex,
+)
+
+PatientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+#: The record lists of a patient, in exchange-file order, with the model of each.
+RECORD_KINDS: dict[str, type[Record]] = {
+    "co_mutations": CoMutation,
+    "cycles": Cycle,
+    "mrd": MrdSample,
+    "counts": BloodCount,
+    "responses": Response,
+    "adverse_events": AdverseEvent,
+    "events": Event,
+}
+
+#: Patient fields that are not record lists, in exchange-file order.
+PATIENT_FIELDS: tuple[str, ...] = (
+    "patient_id",
+    "mrn",
+    "name",
+    "birth_date",
+    "sex",
+    "diagnosis_date",
+    "npm1_type",
+    "baseline_npm1_abl1_pct",
+)
+
+
+class Patient(Record):
+    """One patient of the registry with every record.
+
+    `co_mutations` is None when not tested and `[]` when tested and none found.
+    """
+
+    patient_id: PatientId
+    mrn: OptionalText | None = None
+    name: OptionalText | None = None
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    diagnosis_date: dt.date
+    npm1_type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)] | None = None
+    baseline_npm1_abl1_pct: Annotated[float, Field(gt=0, le=10000)] | None = None
+    co_mutations: list[CoMutation] | None = None
+    cycles: list[Cycle] = Field(default_factory=list)
+    mrd: list[MrdSample] = Field(default_factory=list)
+    counts: list[BloodCount] = Field(default_factory=list)
+    responses: list[Response] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+
+    def to_exchange(self) -> dict[str, object]:
+        """The patient as an exchange-file object (JSON-ready; absent optional fields omitted)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class RegistryFile(Record):
+    """The registry exchange file: `{"format": "ventrack-registry", "version": 1, "patients": [...]}`."""
+
+    format: Literal["ventrack-registry"] = "ventrack-registry"
+    version: Literal[1] = 1
+    patients: list[Patient] = Field(default_factory=list)

@@ -1,0 +1,45 @@
+"""The registry exchange file (contract.md, JSON version 1): streaming writer and validating reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from desktop.domain import InvalidData, Patient, Problem, RegistryFile, parse_registry_json
+from desktop.exchange.atomic_file import atomic_output
+
+FORMAT = "ventrack-registry"
+VERSION = 1
+
+
+def write_registry_json(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None = None) -> int:
+    """Write patients as an exchange file, one patient per line; atomic (temp file, then rename).
+
+    Returns the number of patients. `progress(done)` may raise to cancel; the target is then untouched.
+    """
+    count = 0
+    with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "patients": [')
+        for patient in patients:
+            handle.write(",\n" if count else "\n")
+            handle.write(json.dumps(patient.to_exchange(), ensure_ascii=False))
+            count += 1
+            if progress:
+                progress(count)
+        handle.write("\n]}\n")
+    return count
+
+
+def read_registry_json(path: Path, today: dt.date | None = None) -> RegistryFile:
+    """Read and validate an exchange file; `InvalidData` lists every problem (one-line reasons)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidData([Problem(None, None, None, f"no such file: {path}")]) from None
+    except IsADirectoryError:
+        raise InvalidData([Problem(None, None, None, f"{path} is a directory, not a registry file")]) from None
+    except OSError as error:
+        raise InvalidData([Problem(None, None, None, f"cannot read {path}: {error.strerror}")]) from None
+    return parse_registry_json(data, today)

@@ -1,0 +1,17 @@
+"""The registry: SQLite via sqlite-utils, versioned schema, audit log, backups. The only place with SQL."""
+
+from desktop.store.audit import AuditEntry
+from desktop.store.backup import list_backups
+from desktop.store.connection import RegistryError
+from desktop.store.repository import PatientSummary, Registry, StoredPatient
+from desktop.store.schema import SCHEMA_VERSION
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AuditEntry",
+    "PatientSummary",
+    "Registry",
+    "RegistryError",
+    "StoredPatient",
+    "list_backups",
+]

@@ -1,0 +1,152 @@
+"""The registry schema as numbered migrations, versioned with `PRAGMA user_version`.
+
+Append only: migration N takes a registry from version N-1 to N. Each runs in one transaction together
+with the new `user_version`, after a backup of the file (see `connection.open_database`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+#: `PRAGMA application_id` of a VenTrack registry ("VTRK").
+APPLICATION_ID = 0x5654524B
+
+#: Record tables: (table, columns in exchange-file order). Every table also has `id` and `patient_id`.
+RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "co_mutations": ("gene", "allelic_ratio", "vaf"),
+    "cycles": ("number", "start_date", "regimen", "venetoclax_dose_mg", "venetoclax_days", "hma_days"),
+    "mrd": ("date", "specimen", "npm1_copies", "abl1_copies"),
+    "counts": ("date", "anc", "platelets", "hemoglobin", "wbc", "blasts_pct"),
+    "responses": ("date", "category"),
+    "adverse_events": ("date", "term", "grade"),
+    "events": ("date", "type"),
+}
+
+#: Date column each record table is ordered by (co-mutations keep their entry order).
+RECORD_ORDER: dict[str, str] = {
+    "co_mutations": "id",
+    "cycles": "number",
+    "mrd": "date, id",
+    "counts": "date, id",
+    "responses": "date, id",
+    "adverse_events": "date, id",
+    "events": "date, id",
+}
+
+_V1 = """
+CREATE TABLE patients (
+    patient_id TEXT PRIMARY KEY NOT NULL CHECK (length(patient_id) BETWEEN 1 AND 64),
+    mrn TEXT,
+    name TEXT,
+    birth_date TEXT,
+    sex TEXT CHECK (sex IN ('female', 'male', 'other', 'unknown')),
+    diagnosis_date TEXT NOT NULL,
+    npm1_type TEXT,
+    baseline_npm1_abl1_pct REAL,
+    co_mutations_tested INTEGER NOT NULL DEFAULT 0 CHECK (co_mutations_tested IN (0, 1))
+) STRICT;
+CREATE TABLE co_mutations (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    gene TEXT NOT NULL,
+    allelic_ratio REAL,
+    vaf REAL
+) STRICT;
+CREATE TABLE cycles (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    number INTEGER NOT NULL CHECK (number >= 1),
+    start_date TEXT NOT NULL,
+    regimen TEXT NOT NULL,
+    venetoclax_dose_mg REAL,
+    venetoclax_days INTEGER CHECK (venetoclax_days BETWEEN 0 AND 28),
+    hma_days INTEGER,
+    UNIQUE (patient_id, number)
+) STRICT;
+CREATE TABLE mrd (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    date TEXT NOT NULL,
+    specimen TEXT NOT NULL CHECK (specimen IN ('BM', 'PB')),
+    npm1_copies REAL NOT NULL CHECK (npm1_copies >= 0),
+    abl1_copies REAL NOT NULL CHECK (abl1_copies > 0)
+) STRICT;
+CREATE TABLE counts (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    date TEXT NOT NULL,
+    anc REAL NOT NULL CHECK (anc >= 0),
+    platelets REAL NOT NULL CHECK (platelets >= 0),
+    hemoglobin REAL NOT NULL CHECK (hemoglobin > 0),
+    wbc REAL,
+    blasts_pct REAL
+) STRICT;
+CREATE TABLE responses (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    date TEXT NOT NULL,
+    category TEXT NOT NULL
+) STRICT;
+CREATE TABLE adverse_events (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    date TEXT NOT NULL,
+    term TEXT NOT NULL,
+    grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 5)
+) STRICT;
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    date TEXT NOT NULL,
+    type TEXT NOT NULL
+) STRICT;
+CREATE INDEX co_mutations_patient ON co_mutations (patient_id, id);
+CREATE INDEX mrd_patient_date ON mrd (patient_id, date, id);
+CREATE INDEX counts_patient_date ON counts (patient_id, date, id);
+CREATE INDEX responses_patient_date ON responses (patient_id, date, id);
+CREATE INDEX adverse_events_patient_date ON adverse_events (patient_id, date, id);
+CREATE INDEX events_patient_date ON events (patient_id, date, id);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    patient_id TEXT,
+    record TEXT,
+    field TEXT,
+    old_value TEXT,
+    new_value TEXT
+) STRICT;
+CREATE INDEX audit_patient ON audit (patient_id, id);
+"""
+
+_V2 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+"""
+
+
+def _execute_statements(db: Database, script: str) -> None:
+    # Not `executescript`: it would commit the migration's open transaction first.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+
+
+def _migrate_to_1(db: Database) -> None:
+    """Version 1: patients, one table per record kind, the audit log."""
+    _execute_statements(db, _V1)
+
+
+def _migrate_to_2(db: Database) -> None:
+    """Version 2: a key/value settings table (clinical parameters, the de-identification secret)."""
+    _execute_statements(db, _V2)
+
+
+#: MIGRATIONS[i] takes the registry from version i to i + 1.
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migrate_to_1, _migrate_to_2)
+SCHEMA_VERSION = len(MIGRATIONS)
