@@ -55,3 +55,10 @@ gui-libs:
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache
+
+package: $(VENV)/bin/python
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[package]'
+	sh packaging/linux/build_deb.sh $(PY)
+
+package-test:
+	sh packaging/linux/smoke_test.sh
