@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from desktop.domain import InvalidData
 from desktop.store import RegistryError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("desktop.cli")
 
 
 class CommandError(Exception):
@@ -179,11 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `ventrack` with `argv` (default: the process arguments); return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from desktop.services.logging_setup import configure_logging
+
+    configure_logging()
+    log.info("ventrack %s %s", __version__, " ".join(argv if argv is not None else sys.argv[1:]))
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
     try:
         return int(args.func(args))
     except InvalidData as error:
+        log.info("refused: %s", error)
         if len(error.problems) == 1 and error.problems[0].patient_id is None:
             print(f"ventrack: error: {error.problems[0].reason}; nothing was changed", file=sys.stderr)
             return EXIT_FAILED
@@ -191,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ventrack: {problem}", file=sys.stderr)
         print(f"ventrack: error: {len(error.problems)} problem(s); nothing was changed", file=sys.stderr)
     except (RegistryError, CommandError) as error:
+        log.info("failed: %s", error)
         print(f"ventrack: error: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("ventrack: interrupted; nothing was changed", file=sys.stderr)
