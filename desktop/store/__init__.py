@@ -3,13 +3,14 @@
 from desktop.store.audit import AuditEntry
 from desktop.store.backup import list_backups
 from desktop.store.connection import RegistryError
-from desktop.store.repository import PatientSummary, Registry, StoredPatient
+from desktop.store.repository import PatientSummary, RecordWindow, Registry, StoredPatient
 from desktop.store.schema import SCHEMA_VERSION
 
 __all__ = [
     "SCHEMA_VERSION",
     "AuditEntry",
     "PatientSummary",
+    "RecordWindow",
     "Registry",
     "RegistryError",
     "StoredPatient",

@@ -31,6 +31,7 @@ from desktop.store.schema import RECORD_COLUMNS, RECORD_ORDER
 
 Progress = Callable[[int, int], None]
 _IMPORT_CHUNK = 500
+_READ_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,20 @@ class StoredPatient:
     def record_id(self, kind: str, index: int) -> int:
         """The table id of `getattr(patient, kind)[index]`."""
         return self.record_ids[kind][index]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordWindow:
+    """Narrows what `iter_patients` loads, for readers that need only part of each patient.
+
+    `latest_count_on_or_before`: keep only the counts of each patient's latest count date on or before it;
+    `adverse_events_between`: keep adverse events dated within (first, last), both included;
+    `omit`: record kinds not loaded at all.
+    """
+
+    latest_count_on_or_before: dt.date | None = None
+    adverse_events_between: tuple[dt.date, dt.date] | None = None
+    omit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,42 +151,70 @@ class Registry:
         """One patient with every record; KeyError if absent."""
         return self.load_stored_patient(patient_id).patient
 
-    def iter_patients(self, patient_ids: Sequence[str] | None = None) -> Iterator[Patient]:
-        """Every patient (or those of `patient_ids`), in patient_id order, streamed table by table."""
+    def iter_patients(
+        self, patient_ids: Sequence[str] | None = None, window: RecordWindow | None = None
+    ) -> Iterator[Patient]:
+        """Every patient (or those of `patient_ids`), in patient_id order, read 500 patients at a time.
+
+        With a `window`, some record lists are narrowed in SQL (see `RecordWindow`); the patients are then
+        partial and must only go to code that reads no more than the window keeps.
+        """
         if patient_ids is None:
-            yield from self._iter_where(self.db.conn, "", ())
-            return
-        wanted = sorted(set(patient_ids))
-        for start in range(0, len(wanted), 900):
-            chunk = tuple(wanted[start : start + 900])
-            yield from self._iter_where(self.db.conn, f"WHERE patient_id IN ({_placeholders(len(chunk))})", chunk)
+            ids = self.patient_ids()
+            for start in range(0, len(ids), _READ_CHUNK):
+                chunk = ids[start : start + _READ_CHUNK]
+                yield from self._read_chunk("r.patient_id BETWEEN ? AND ?", (chunk[0], chunk[-1]), window)
+        else:
+            wanted = sorted(set(patient_ids))
+            for start in range(0, len(wanted), _READ_CHUNK):
+                chunk = tuple(wanted[start : start + _READ_CHUNK])
+                yield from self._read_chunk(f"r.patient_id IN ({_placeholders(len(chunk))})", chunk, window)
 
     @staticmethod
-    def _iter_where(conn: Any, where: str, params: tuple[Any, ...]) -> Iterator[Patient]:
-        cursors = {}
-        for kind, columns in RECORD_COLUMNS.items():
-            cursors[kind] = conn.execute(
-                f"SELECT patient_id, {', '.join(columns)} FROM {kind} {where} "
-                f"ORDER BY patient_id, {RECORD_ORDER[kind]}",
-                params,
-            )
-        pending: dict[str, Any] = {kind: next(cursor, None) for kind, cursor in cursors.items()}
-        patients = conn.execute(
-            f"SELECT {', '.join(PATIENT_COLUMNS)} FROM patients {where} ORDER BY patient_id", params
-        )
-        for row in patients:
-            pid = row[0]
-            records: dict[str, list[Record]] = {}
-            for kind, cursor in cursors.items():
-                build = RECORD_BUILDERS[kind]
-                items: list[Record] = []
-                current = pending[kind]
-                while current is not None and current[0] == pid:
-                    items.append(build(current[1:]))
-                    current = next(cursor, None)
-                pending[kind] = current
-                records[kind] = items
-            yield build_patient(row, records)
+    def _record_query(
+        kind: str, which: str, ids: tuple[str, ...], window: RecordWindow | None
+    ) -> tuple[str, list[Any]]:
+        """SQL for the records of kind `kind` of the patients selected by `which` (over alias `r`)."""
+        columns = ", ".join(f"r.{c}" for c in RECORD_COLUMNS[kind])
+        order = ", ".join(f"r.{c.strip()}" for c in RECORD_ORDER[kind].split(","))
+        conditions, params = [which], list(ids)
+        source = f"{kind} r"
+        if window is not None:
+            if kind in window.omit:
+                conditions.append("0")
+            elif kind == "counts" and window.latest_count_on_or_before is not None:
+                source = (
+                    "counts r JOIN (SELECT r.patient_id AS pid, max(r.date) AS latest FROM counts r "
+                    f"WHERE {which} AND r.date <= ? GROUP BY r.patient_id) l "
+                    "ON r.patient_id = l.pid AND r.date = l.latest"
+                )
+                params = [*ids, window.latest_count_on_or_before.isoformat(), *ids]
+            elif kind == "adverse_events" and window.adverse_events_between is not None:
+                first, last = window.adverse_events_between
+                conditions.append("r.date BETWEEN ? AND ?")
+                params.extend((first.isoformat(), last.isoformat()))
+        where = " AND ".join(conditions)
+        return f"SELECT r.patient_id, {columns} FROM {source} WHERE {where} ORDER BY r.patient_id, {order}", params
+
+    def _read_chunk(self, which: str, ids: tuple[str, ...], window: RecordWindow | None) -> Iterator[Patient]:
+        conn = self.db.conn
+        grouped: dict[str, dict[str, list[Record]]] = {}
+        for kind in RECORD_COLUMNS:
+            sql, params = self._record_query(kind, which, ids, window)
+            build = RECORD_BUILDERS[kind]
+            for row in conn.execute(sql, params).fetchall():
+                records = grouped.get(row[0])
+                if records is None:
+                    records = grouped[row[0]] = {}
+                bucket = records.get(kind)
+                if bucket is None:
+                    bucket = records[kind] = []
+                bucket.append(build(row[1:]))
+        rows = conn.execute(
+            f"SELECT {', '.join(PATIENT_COLUMNS)} FROM patients r WHERE {which} ORDER BY patient_id", ids
+        ).fetchall()
+        for row in rows:
+            yield build_patient(row, grouped.get(row[0], {}))
 
     def summaries(self) -> list[PatientSummary]:
         """One summary per patient, sorted by id, in one query."""
