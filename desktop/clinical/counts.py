@@ -1,0 +1,71 @@
+"""Blood counts (clinical-rules.md §2): counts of one date merge into one with the lowest value of each field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import NamedTuple
+
+from desktop.domain import BloodCount
+
+
+class MergedCount(NamedTuple):
+    """The count of one date (lowest value of each field over that date's records)."""
+
+    date: dt.date
+    anc: float
+    platelets: float
+    hemoglobin: float
+    wbc: float | None
+    blasts_pct: float | None
+
+
+_date_of = attrgetter("date")
+_new = tuple.__new__  # builds NamedTuples without the Python-level __new__ (hot path)
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a <= b else b
+
+
+def _merge(date: dt.date, counts: Iterable[BloodCount]) -> MergedCount:
+    anc = platelets = hemoglobin = float("inf")
+    wbc: float | None = None
+    blasts: float | None = None
+    for c in counts:
+        anc = min(anc, c.anc)
+        platelets = min(platelets, c.platelets)
+        hemoglobin = min(hemoglobin, c.hemoglobin)
+        wbc = _lowest(wbc, c.wbc)
+        blasts = _lowest(blasts, c.blasts_pct)
+    return MergedCount(date, anc, platelets, hemoglobin, wbc, blasts)
+
+
+def merged_counts(counts: Iterable[BloodCount], as_of: dt.date) -> list[MergedCount]:
+    """Counts dated on or before `as_of`, one per date (merged), in date order."""
+    by_date: dict[dt.date, list[BloodCount]] = {}
+    for c in counts:
+        if c.date <= as_of:
+            by_date.setdefault(c.date, []).append(c)
+    return [_merge(date, by_date[date]) for date in sorted(by_date)]
+
+
+def latest_count(counts: Sequence[BloodCount], as_of: dt.date) -> MergedCount | None:
+    """The merged count of the latest date on or before `as_of` (no sorting)."""
+    dates = list(map(_date_of, counts))
+    if not dates:
+        return None
+    latest = max(dates)
+    if latest > as_of:
+        latest = max((d for d in dates if d <= as_of), default=None)
+        if latest is None:
+            return None
+    if dates.count(latest) == 1:
+        c = counts[dates.index(latest)]
+        return _new(MergedCount, (latest, c.anc, c.platelets, c.hemoglobin, c.wbc, c.blasts_pct))
+    return _merge(latest, [c for c, d in zip(counts, dates, strict=True) if d == latest])
