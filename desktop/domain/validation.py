@@ -152,16 +152,15 @@ def validate_patient(data: dict[str, Any] | Patient, today: dt.date | None = Non
     return patient
 
 
-def duplicate_id_problems(patients: Iterable[Patient]) -> list[Problem]:
+def _duplicate_ids(patient_ids: Iterable[object]) -> list[Problem]:
     """A problem for every patient id that occurs more than once."""
     seen: set[str] = set()
     problems = []
-    for index, patient in enumerate(patients):
-        if patient.patient_id in seen:
-            problems.append(
-                Problem(patient.patient_id, None, "patient_id", f"duplicate patient id (patients[{index}])")
-            )
-        seen.add(patient.patient_id)
+    for index, pid in enumerate(patient_ids):
+        if isinstance(pid, str) and pid in seen:
+            problems.append(Problem(pid, None, "patient_id", f"duplicate patient id (patients[{index}])"))
+        if isinstance(pid, str):
+            seen.add(pid)
     return problems
 
 
@@ -193,8 +192,9 @@ def parse_registry_json(text: str | bytes, today: dt.date | None = None) -> Regi
             if isinstance(patients, list)
             else []
         )
-        raise InvalidData(problems_from_error(error, ids, loc_prefix=("patients",))) from None
-    problems = duplicate_id_problems(registry.patients)
+        found = problems_from_error(error, ids, loc_prefix=("patients",))
+        raise InvalidData(found + _duplicate_ids(ids)) from None
+    problems = _duplicate_ids([p.patient_id for p in registry.patients])
     for patient in registry.patients:
         problems.extend(patient_problems(patient, today))
     if problems:
