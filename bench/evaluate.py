@@ -19,7 +19,7 @@ from pathlib import Path
 
 from desktop.clinical.evaluation import evaluate_patient
 from desktop.services.demo_registry import write_demo_registry
-from desktop.services.evaluation import load_parameters
+from desktop.services.evaluation import evaluate_registry, load_parameters
 from desktop.store import Registry
 
 
@@ -36,6 +36,9 @@ def main() -> None:
     with Registry.open(db) as registry:
         params = load_parameters(registry)
         start = time.perf_counter()
+        evaluate_registry(registry, as_of, params)
+        service_s = time.perf_counter() - start
+        start = time.perf_counter()
         patients = list(registry.iter_patients())
         load_s = time.perf_counter() - start
     start = time.perf_counter()
@@ -44,9 +47,9 @@ def main() -> None:
     rules_s = time.perf_counter() - start
     n = len(patients)
     print(f"VenTrack evaluation benchmark: {n} patients in {db}")
-    print(f"{'load every patient':<52} {load_s:8.3f} s")
+    print(f"{'evaluate_registry (load what the rules read + rules)':<52} {service_s:8.3f} s")
+    print(f"{'load every patient completely (all records)':<52} {load_s:8.3f} s")
     print(f"{'eligibility + schedule + alerts, every patient':<52} {rules_s:8.3f} s")
-    print(f"{'in-process total (load + rules)':<52} {load_s + rules_s:8.3f} s")
     per_patient = []
     for patient in patients[:: max(1, n // 500)]:
         start = time.perf_counter()
