@@ -17,6 +17,7 @@ test: $(TEST_STAMP) system-libs
 	$(PY) -m ruff check desktop tests bench
 	$(PY) -m ruff format --check desktop tests bench
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(TEST_STAMP)

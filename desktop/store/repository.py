@@ -162,13 +162,13 @@ class Registry:
         if patient_ids is None:
             ids = self.patient_ids()
             for start in range(0, len(ids), _READ_CHUNK):
-                chunk = ids[start : start + _READ_CHUNK]
-                yield from self._read_chunk("r.patient_id BETWEEN ? AND ?", (chunk[0], chunk[-1]), window)
+                first, last = ids[start], ids[min(start + _READ_CHUNK, len(ids)) - 1]
+                yield from self._read_chunk("r.patient_id BETWEEN ? AND ?", (first, last), window)
         else:
             wanted = sorted(set(patient_ids))
             for start in range(0, len(wanted), _READ_CHUNK):
-                chunk = tuple(wanted[start : start + _READ_CHUNK])
-                yield from self._read_chunk(f"r.patient_id IN ({_placeholders(len(chunk))})", chunk, window)
+                selected = tuple(wanted[start : start + _READ_CHUNK])
+                yield from self._read_chunk(f"r.patient_id IN ({_placeholders(len(selected))})", selected, window)
 
     @staticmethod
     def _record_query(
@@ -404,9 +404,9 @@ class Registry:
         with transaction(self.db):
             if existing:
                 for start in range(0, len(existing), 900):
-                    chunk = existing[start : start + 900]
+                    doomed = existing[start : start + 900]
                     self.db.conn.execute(
-                        f"DELETE FROM patients WHERE patient_id IN ({_placeholders(len(chunk))})", chunk
+                        f"DELETE FROM patients WHERE patient_id IN ({_placeholders(len(doomed))})", doomed
                     )
             for start in range(0, total, _IMPORT_CHUNK):
                 chunk = patients[start : start + _IMPORT_CHUNK]
