@@ -99,3 +99,21 @@ def test_inconsistent_patient_is_insufficient_data_with_a_reason(tmp_path):
     assert "discontinuation" in row["detail"]
     check = ventrack("check", "--db", str(db))
     assert check.returncode == 1 and "EX-OFF-THERAPY" in check.stderr
+
+
+def test_settings_change_is_audited_and_changes_results(tmp_path):
+    db = tmp_path / "r.sqlite"
+    assert ventrack("import", str(require_examples()), "--db", str(db)).returncode == 0
+    bad = ventrack("settings", "--db", str(db), "--set", "min_cycles=-1")
+    assert bad.returncode == 1 and "min_cycles" in bad.stderr
+    done = ventrack("settings", "--db", str(db), "--set", "sustained_negativity_months=6", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["sustained_negativity_months"] == 6
+    rows = ventrack("eligibility", "--db", str(db), "--as-of", AS_OF, "--patient", "EX-TOO-SOON", "--json")
+    assert json.loads(rows.stdout)[0]["status"] == "eligible"
+    from desktop.store import Registry
+
+    with Registry.open(db) as registry:
+        entry = registry.audit_log(limit=1)[0]
+    assert (entry.action, entry.field) == ("change_setting", "clinical_parameters")
+    reset = ventrack("settings", "--db", str(db), "--reset", "--json")
+    assert json.loads(reset.stdout)["sustained_negativity_months"] == 12
