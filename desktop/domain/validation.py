@@ -164,34 +164,38 @@ def _duplicate_ids(patient_ids: Iterable[object]) -> list[Problem]:
     return problems
 
 
-def parse_registry_json(text: str | bytes, today: dt.date | None = None) -> RegistryFile:
-    """Parse and validate an exchange file; raise `InvalidData` listing every problem."""
-    today = today or dt.date.today()
-    try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidData([Problem(None, None, None, f"not valid JSON: {error}")]) from None
+def _file_level_problem(raw: Any) -> Problem | None:
+    """The one problem that makes a parsed document no VenTrack exchange file at all, if any."""
     if not isinstance(raw, dict):
-        raise InvalidData([Problem(None, None, None, "not a VenTrack registry file (expected a JSON object)")])
+        return Problem(None, None, None, "not a VenTrack registry file (expected a JSON object)")
     if raw.get("format") != "ventrack-registry":
-        raise InvalidData([Problem(None, None, "format", f"expected 'ventrack-registry', found {raw.get('format')!r}")])
+        return Problem(None, None, "format", f"expected 'ventrack-registry', found {raw.get('format')!r}")
     if raw.get("version") != 1:
-        raise InvalidData(
-            [
-                Problem(
-                    None, None, "version", f"unsupported version {raw.get('version')!r} (this VenTrack reads version 1)"
-                )
-            ]
-        )
+        reason = f"unsupported version {raw.get('version')!r} (this VenTrack reads version 1)"
+        return Problem(None, None, "version", reason)
+    return None
+
+
+def parse_registry_json(text: str | bytes, today: dt.date | None = None) -> RegistryFile:
+    """Parse and validate an exchange file; raise `InvalidData` listing every problem.
+
+    The document is parsed once, by pydantic; only a document that fails is parsed again with `json` to
+    name the file-level problem or the patients of each field problem.
+    """
+    today = today or dt.date.today()
     try:
         registry = RegistryFile.model_validate_json(text)
     except ValidationError as error:
+        try:
+            raw = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as decode_error:
+            raise InvalidData([Problem(None, None, None, f"not valid JSON: {decode_error}")]) from None
+        file_problem = _file_level_problem(raw)
+        if file_problem is not None:
+            raise InvalidData([file_problem]) from None
         patients = raw.get("patients")
-        ids = (
-            [p.get("patient_id") if isinstance(p, dict) else None for p in patients]
-            if isinstance(patients, list)
-            else []
-        )
+        entries = patients if isinstance(patients, list) else []
+        ids = [p.get("patient_id") if isinstance(p, dict) else None for p in entries]
         found = problems_from_error(error, ids, loc_prefix=("patients",))
         raise InvalidData(found + _duplicate_ids(ids)) from None
     problems = _duplicate_ids([p.patient_id for p in registry.patients])
