@@ -41,15 +41,8 @@ def read_exchange_file(path: Path, today: dt.date | None = None) -> list[Patient
 
 def plan_import(registry: Registry, patients: list[Patient], *, replace: bool) -> ImportPlan:
     """Check the patients against the registry; `InvalidData` if an id exists and `replace` is off."""
-    existing = {pid for pid in registry.patient_ids()}
-    replaced = sorted(p.patient_id for p in patients if p.patient_id in existing)
-    if replaced and not replace:
-        raise InvalidData(
-            [
-                Problem(pid, None, "patient_id", "already in the registry (use --replace to overwrite)")
-                for pid in replaced
-            ]
-        )
+    replaced = registry.existing_ids([p.patient_id for p in patients], replace=replace)
+    existing = set(replaced)
     added = sorted(p.patient_id for p in patients if p.patient_id not in existing)
     return ImportPlan(patients, added, replaced)
 

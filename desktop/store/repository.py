@@ -389,15 +389,7 @@ class Registry:
         Existing ids are an error unless `replace`, which swaps each existing patient for the imported one.
         `progress(done, total)` may raise to cancel; nothing is then written.
         """
-        ids = [p.patient_id for p in patients]
-        existing = self._existing_ids(ids)
-        if existing and not replace:
-            raise InvalidData(
-                [
-                    Problem(pid, None, "patient_id", "already in the registry (use --replace to overwrite)")
-                    for pid in existing
-                ]
-            )
+        existing = self.existing_ids([p.patient_id for p in patients], replace=replace)
         if self.count_patients():
             backup_registry(self.db.conn, self.path, reason="before-import")
         total = len(patients)
@@ -436,6 +428,13 @@ class Registry:
         return len(patients)
 
     # ---- internals ---------------------------------------------------------------------------------
+
+    def existing_ids(self, ids: Sequence[str], *, replace: bool) -> list[str]:
+        """Which of `ids` are already in the registry (sorted); `InvalidData` naming each unless `replace`."""
+        existing = self._existing_ids(ids)
+        if existing and not replace:
+            raise InvalidData([_already_present(pid) for pid in existing])
+        return existing
 
     def _existing_ids(self, ids: Sequence[str]) -> list[str]:
         found: list[str] = []
