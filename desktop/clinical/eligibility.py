@@ -24,7 +24,7 @@ from desktop.clinical.facts import PatientFacts
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.clinical.state import TreatmentState
 from desktop.clinical.strategy import Strategy, choose_strategy
-from desktop.domain import AdverseEvent, Patient
+from desktop.domain import AdverseEvent, CoMutation, Patient
 
 EligibilityStatus = Literal["eligible", "not_eligible", "insufficient_data", "not_applicable"]
 CRITERIA: tuple[str, ...] = (
@@ -134,6 +134,16 @@ def _recent_mrd(facts: PatientFacts) -> Criterion:
     if age <= limit:
         return Criterion("recent_mrd", True, f"latest evaluable sample {latest.date} ({age} days ago, ≤ {limit})")
     return Criterion("recent_mrd", False, f"latest evaluable sample {latest.date} ({age} days ago, > {limit})")
+
+
+def is_high_risk(mutation: CoMutation, params: Parameters = DEFAULT_PARAMETERS) -> bool | None:
+    """Whether one co-mutation is high risk for TFR (§4): a listed gene, or FLT3-ITD with an allelic ratio at or
+    above the threshold; None for FLT3-ITD without an allelic ratio."""
+    if mutation.gene in params.high_risk_genes:
+        return True
+    if mutation.gene == "FLT3-ITD":
+        return None if mutation.allelic_ratio is None else mutation.allelic_ratio >= params.flt3_itd_high_ar
+    return False
 
 
 def _no_high_risk_comutations(facts: PatientFacts) -> Criterion:

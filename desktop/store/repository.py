@@ -76,6 +76,20 @@ class PatientSummary:
     latest_event: str | None
     latest_event_date: dt.date | None
 
+    @classmethod
+    def of(cls, patient: Patient) -> PatientSummary:
+        """The summary of a loaded patient (records in stored order), equal to what `summaries` reads."""
+        cycles = patient.cycles
+        last_cycle = max(cycles, key=lambda c: c.number) if cycles else None
+        mrd = patient.mrd[-1] if patient.mrd else None
+        event = patient.events[-1] if patient.events else None
+        return cls(
+            patient.patient_id, patient.name, patient.diagnosis_date, len(cycles),
+            last_cycle.regimen if last_cycle else None, max((c.start_date for c in cycles), default=None),
+            mrd.date if mrd else None, mrd.npm1_copies if mrd else None, mrd.abl1_copies if mrd else None,
+            event.type if event else None, event.date if event else None,
+        )  # fmt: skip
+
 
 def _date_or_none(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None

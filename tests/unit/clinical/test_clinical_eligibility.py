@@ -244,3 +244,20 @@ def test_details_name_the_evidence() -> None:
     assert result.criterion("no_high_risk_comutations").detail == "high risk: TP53 present"
     assert result.criterion("hematologic_recovery").detail == "ANC 0.8 (< 1.0), platelets 90 (< 100) on 2024-06-20"
     assert result.criterion("on_therapy").detail == "on therapy since cycle 1 on 2023-01-02"
+
+
+@pytest.mark.parametrize(
+    ("gene", "allelic_ratio", "high_risk"),
+    [("TP53", None, True), ("DNMT3A", None, False), ("FLT3-ITD", 0.49, False), ("FLT3-ITD", 0.5, True),
+     ("FLT3-ITD", None, None), ("FLT3-TKD", None, False)],
+)  # fmt: skip
+def test_is_high_risk_marks_one_co_mutation_as_the_criterion_does(
+    gene: str, allelic_ratio: float | None, high_risk: bool | None
+) -> None:
+    from desktop.clinical.eligibility import is_high_risk
+    from desktop.domain import CoMutation
+
+    assert is_high_risk(CoMutation(gene=gene, allelic_ratio=allelic_ratio)) is high_risk
+    alone = [(gene, allelic_ratio)] if gene == "FLT3-ITD" else [gene]
+    met = criterion(eligible(co_mutations=alone), "no_high_risk_comutations")
+    assert met is (None if high_risk is None else not high_risk)

@@ -42,6 +42,17 @@ def test_add_load_and_summarise(registry):
         registry.add_patient(patient)  # the id exists
 
 
+def test_summary_of_a_loaded_patient_equals_the_registry_query(registry):
+    from desktop.demo import generate_patients
+    from desktop.store import PatientSummary
+
+    patients = generate_patients(40, seed=3, today=dt.date(2026, 1, 1))
+    registry.import_patients(patients, source="test")
+    registry.add_record(patients[0].patient_id, "mrd", patients[0].mrd[-1])  # a second sample on the latest date
+    summaries = registry.summaries()
+    assert [PatientSummary.of(registry.load_patient(s.patient_id)) for s in summaries] == summaries
+
+
 def test_every_change_is_audited_with_old_and_new_values(registry):
     registry.add_patient(make_patient("P1"))
     record_id = registry.add_record("P1", "mrd", sample(90))
