@@ -1,0 +1,133 @@
+"""Data entry from the window: opens the forms, applies the result as an undoable edit, shows refusals.
+
+Dialogs are opened window-modal and non-blocking (`open()`), so the app keeps painting and tests can drive
+them; `current_dialog` is the one on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog
+
+from desktop.domain import InvalidData
+from desktop.ui import commands, dialogs
+from desktop.ui.commands import KIND_LABELS
+from desktop.ui.forms import PatientDialog, RecordDialog
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+class Editing(QObject):
+    """The window's edit operations (Patient menu, record buttons, keyboard shortcuts)."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.current_dialog: QDialog | None = None
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.window.session
+
+    def _patient_id(self) -> str | None:
+        patient_id = self.window.view.patient_id
+        if patient_id is None:
+            self.window.statusBar().showMessage("Select a patient first", 5000)
+        return patient_id
+
+    def _open(self, dialog: QDialog, on_accept) -> None:  # type: ignore[no-untyped-def]
+        self.current_dialog = dialog
+
+        def finished(result: int) -> None:
+            self.current_dialog = None
+            if result == QDialog.DialogCode.Accepted:
+                try:
+                    on_accept(dialog)
+                except InvalidData as error:
+                    dialogs.show_problems(self.window, "The change was refused; nothing was saved", error)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    # ---- patients ----------------------------------------------------------------------------------
+
+    def new_patient(self) -> None:
+        """Patient → New: create a patient."""
+        dialog = PatientDialog(None, self.session.registry.has_patient, self.window, today=self.session.today())
+        self._open(dialog, lambda d: commands.add_patient(self.session, d.patient()))
+
+    def edit_patient(self) -> None:
+        """Patient → Edit: change the patient's own fields."""
+        patient_id = self._patient_id()
+        if patient_id is None:
+            return
+        patient = self.session.registry.load_patient(patient_id)
+
+        def taken(candidate: str) -> bool:
+            return candidate != patient_id and self.session.registry.has_patient(candidate)
+
+        dialog = PatientDialog(patient, taken, self.window, today=self.session.today())
+        self._open(dialog, lambda d: commands.update_patient(self.session, patient_id, d.changes()))
+
+    def delete_patient(self) -> None:
+        """Patient → Delete, after confirmation (Undo restores the patient)."""
+        patient_id = self._patient_id()
+        if patient_id is None:
+            return
+        self.current_dialog = dialogs.confirm(
+            self.window,
+            f"Delete patient {patient_id} and all of their records?\n\n"
+            "The audit log keeps a copy, and Edit → Undo restores the patient.",
+            lambda: commands.delete_patient(self.session, patient_id),
+            action="Delete patient",
+        )
+
+    # ---- records ---------------------------------------------------------------------------------
+
+    def add_record(self, kind: str) -> None:
+        """Add a record of `kind` to the shown patient."""
+        patient_id = self._patient_id()
+        if patient_id is None:
+            return
+        patient = self.session.registry.load_patient(patient_id)
+        dialog = RecordDialog(kind, patient, None, self.window, today=self.session.today())
+
+        def accept(d: RecordDialog) -> None:
+            record_id = commands.add_record(self.session, patient_id, kind, d.record())
+            self.window.view.records.select_record(kind, record_id)
+            self.window.statusBar().showMessage(f"Added {KIND_LABELS[kind]} to {patient_id}", 5000)
+
+        self._open(dialog, accept)
+
+    def edit_record(self, kind: str, record_id: int) -> None:
+        """Edit one record of the shown patient."""
+        patient_id = self._patient_id()
+        if patient_id is None:
+            return
+        stored = self.session.load(patient_id)
+        record = getattr(stored.patient, kind)[stored.record_ids[kind].index(record_id)]
+        dialog = RecordDialog(kind, stored.patient, record, self.window, today=self.session.today())
+
+        def accept(d: RecordDialog) -> None:
+            new = d.record()
+            if new != record:
+                commands.update_record(self.session, patient_id, kind, record_id, new)
+                self.window.view.records.select_record(kind, record_id)
+
+        self._open(dialog, accept)
+
+    def delete_record(self, kind: str, record_id: int) -> None:
+        """Delete one record after confirmation (Undo restores it)."""
+        patient_id = self._patient_id()
+        if patient_id is None:
+            return
+        self.current_dialog = dialogs.confirm(
+            self.window,
+            f"Delete this {KIND_LABELS[kind]} of {patient_id}? Edit → Undo restores it.",
+            lambda: commands.delete_record(self.session, patient_id, kind, record_id),
+            action=f"Delete {KIND_LABELS[kind]}",
+        )
