@@ -97,7 +97,9 @@ class AlertsModel(_ListModel):
         return wording.SEVERITY_COLOUR[item.severity]
 
 
-def _table(model: QAbstractTableModel, stretch_last: bool = True) -> QTableView:
+def read_only_table(model: QAbstractTableModel, widths: Sequence[int] = ()) -> QTableView:
+    """A read-only row-selecting table; with `widths`, fixed column widths (ResizeToContents reads every row,
+    too slow for the 10,000-row alerts list)."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,8 +109,13 @@ def _table(model: QAbstractTableModel, stretch_last: bool = True) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(stretch_last)
+    if widths:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(widths):
+            view.setColumnWidth(column, width)
+    else:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     return view
 
 
@@ -119,8 +126,8 @@ class FollowUpView(QWidget):
         super().__init__(parent)
         self.schedule_model = ScheduleModel(self)
         self.alerts_model = AlertsModel(self)
-        self.schedule = _table(self.schedule_model)
-        self.alerts = _table(self.alerts_model)
+        self.schedule = read_only_table(self.schedule_model)
+        self.alerts = read_only_table(self.alerts_model)
         self.alerts.setColumnHidden(0, True)
         self.alerts_title = QLabel()
         layout = QVBoxLayout(self)
@@ -148,7 +155,8 @@ class AlertsPanel(QWidget):
         self.model = AlertsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.view = _table(self.proxy)
+        self.view = read_only_table(self.proxy, (80, 70, 90, 170))
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         self.summary = QLabel("Evaluating…")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
@@ -19,6 +21,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.session import RegistrySession
 from desktop.ui.wording import DISCLAIMER
 
+log = logging.getLogger(__name__)
 DEMO_PATIENTS = 200
 ORGANISATION = "VenTrack"
 
@@ -75,7 +78,9 @@ def run_app(db_path: Path | None, *, quit_after_ms: int | None = None) -> int:
     if quit_after_ms is not None:
         window.week_summary_shown = True  # smoke tests: nothing else on screen
     window.show()
+    QTimer.singleShot(0, lambda: log.info("first window shown at %.3f (epoch seconds)", time.time()))
     if quit_after_ms is not None:
+        QTimer.singleShot(0, lambda: print(f"ventrack: window shown at {time.time():.3f}", file=sys.stderr))
         QTimer.singleShot(quit_after_ms, window.close)
     else:
         QTimer.singleShot(0, lambda: offer_demo(window))

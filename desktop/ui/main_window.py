@@ -312,14 +312,20 @@ class MainWindow(QMainWindow):
 
     def _connect_undo(self) -> None:
         stack = self.session.undo_stack
-        for action, can, text, prefix in (
-            (self.undo_action, stack.canUndoChanged, stack.undoTextChanged, "Undo"),
-            (self.redo_action, stack.canRedoChanged, stack.redoTextChanged, "Redo"),
-        ):
-            action.setEnabled(False)
-            action.setText(f"&{prefix}")
-            can.connect(action.setEnabled)
-            text.connect(lambda t, a=action, p=prefix: a.setText(f"&{p} {t}".rstrip()))
+        self._undo_text(stack.undoText())
+        self._redo_text(stack.redoText())
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(self._undo_text)
+        stack.redoTextChanged.connect(self._redo_text)
+
+    def _undo_text(self, text: str) -> None:
+        self.undo_action.setText(f"&Undo {text}".rstrip())
+
+    def _redo_text(self, text: str) -> None:
+        self.redo_action.setText(f"&Redo {text}".rstrip())
 
     def _focus_filter(self) -> None:
         self.browser.filter.setFocus()

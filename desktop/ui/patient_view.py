@@ -15,7 +15,7 @@ from desktop.clinical.parameters import Parameters
 from desktop.domain import Patient
 from desktop.store import AuditEntry, StoredPatient
 from desktop.ui import wording
-from desktop.ui.alerts_view import FollowUpView, _table
+from desktop.ui.alerts_view import FollowUpView, read_only_table
 from desktop.ui.charts import PatientCharts
 from desktop.ui.records_view import RecordsView
 
@@ -120,7 +120,7 @@ class PatientView(QWidget):
         self.follow_up = FollowUpView()
         self.records = RecordsView()
         self.audit_model = AuditModel(self)
-        self.audit = _table(self.audit_model)
+        self.audit = read_only_table(self.audit_model)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.charts, "&Charts")
         self.tabs.addTab(self.follow_up, "&Follow-up")

@@ -12,7 +12,7 @@ from desktop.domain import Cycle, InvalidData, MrdSample
 from desktop.ui import commands
 from desktop.ui.patient_list import COLUMNS, NAME_COLUMN
 from desktop.ui.wording import DISCLAIMER
-from tests.ui.conftest import DEMO_COUNT, TODAY, open_window
+from tests.ui.conftest import DEMO_COUNT, TODAY
 
 
 def first_with(window, predicate):
@@ -215,8 +215,9 @@ def test_week_summary_appears_at_start_up_and_counts_overdue_items(qtbot, regist
     window.show()
     qtbot.waitUntil(lambda: window.findChild(QDialog, "week_summary") is not None, timeout=20000)
     text = window.findChild(QDialog, "week_summary").findChild(QTextBrowser).toPlainText()
-    overdue, due, critical = week_items(session, TODAY)
-    expected = sum(1 for e in session.evaluations.values() for i in e.schedule if i.status == "overdue" and i.current_course)
+    overdue, _, critical = week_items(session, TODAY)
+    items = [i for e in session.evaluations.values() for i in e.schedule]
+    expected = sum(1 for i in items if i.status == "overdue" and i.current_course)
     assert len(overdue) == expected > 0
     assert f"Overdue MRD ({expected})" in text and f"Critical alerts ({len(critical)})" in text
     assert overdue[0] in text

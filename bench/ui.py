@@ -1,0 +1,151 @@
+"""Desktop app benchmark on a large registry (default 10,000 demo patients); prints the #5 figures.
+
+    xvfb-run -a .venv/bin/python bench/ui.py [--patients N] [--db PATH]   (or QT_QPA_PLATFORM=offscreen)
+
+- cold start: `ventrack gui --db … --quit-after` in a fresh process, from spawn to the first window shown,
+  against a bare PySide6 QMainWindow measured the same way in the same run (target < 2 s and ≤ 1.5×);
+- filter keystroke: typing a patient id one character at a time (target < 30 ms per keystroke);
+- patient switch: load + evaluate + redraw of random patients (target < 50 ms);
+- add a record until the chart shows it;
+- memory: peak RSS of the process (target < 300 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_WINDOW = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1400, 900)
+window.show()
+QTimer.singleShot(0, lambda: print(f"shown at {time.time():.3f}", file=sys.stderr))
+QTimer.singleShot(1, app.quit)
+app.exec()
+"""
+
+
+def first_window_seconds(command: list[str]) -> float:
+    """Seconds from spawning `command` to its 'shown at <epoch>' line on standard error."""
+    start = time.time()
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    line = next(line for line in done.stderr.splitlines() if "shown at" in line)
+    return float(line.rsplit(" ", 1)[1]) - start
+
+
+def cold_start(db: Path, runs: int) -> None:
+    app = [sys.executable, "-m", "desktop", "gui", "--db", str(db), "--quit-after", "1"]
+    bare = [sys.executable, "-c", BARE_WINDOW]
+    first_window_seconds(app)  # warm the OS file cache once, as a second launch would
+    app_times = [first_window_seconds(app) for _ in range(runs)]
+    bare_times = [first_window_seconds(bare) for _ in range(runs)]
+    a, b = statistics.median(app_times), statistics.median(bare_times)
+    print(f"{'cold start to first window (median of ' + str(runs) + ')':<52} {a * 1000:8.0f} ms")
+    print(f"{'bare PySide6 window, same measure':<52} {b * 1000:8.0f} ms")
+    print(f"{'ratio app / bare':<52} {a / b:8.2f} ×   (target ≤ 1.5×, < 2,000 ms)")
+
+
+def in_process(db: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.domain import MrdSample
+    from desktop.store import Registry
+    from desktop.ui import commands
+    from desktop.ui.app import create_application
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session import RegistrySession
+
+    app = create_application()
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("show_week_summary", False)
+    start = time.perf_counter()
+    window = MainWindow(RegistrySession(Registry.open(db)), settings)
+    window.show()
+    app.processEvents()
+    print(f"{'window with the patient list (in process)':<52} {(time.perf_counter() - start) * 1000:8.0f} ms")
+    while window.session.evaluating:
+        app.processEvents()
+        time.sleep(0.005)
+    print(f"{'… and the registry-wide evaluation done':<52} {(time.perf_counter() - start) * 1000:8.0f} ms")
+
+    ids = [row.patient_id for row in window.browser.model.rows]
+    target = ids[len(ids) * 2 // 3]
+    keystrokes = []
+    for n in range(1, len(target) + 1):
+        t = time.perf_counter()
+        window.browser.filter.setText(target[:n])
+        app.processEvents()
+        keystrokes.append(time.perf_counter() - t)
+    window.browser.filter.clear()
+    app.processEvents()
+    print(f"{'filter keystroke (median / max, ms)':<52} {statistics.median(keystrokes) * 1000:8.1f} / "
+          f"{max(keystrokes) * 1000:.1f}   (target < 30)")  # fmt: skip
+
+    rng = random.Random(5)
+    window.show_patient(ids[0])  # first paint of the charts is not a switch
+    app.processEvents()
+    switches = []
+    for patient_id in rng.sample(ids, 60):
+        t = time.perf_counter()
+        window.browser.select_patient(patient_id)
+        app.processEvents()
+        switches.append(time.perf_counter() - t)
+    for widget in app.topLevelWidgets():
+        if widget.objectName() == "notice":
+            widget.close()
+    print(f"{'patient switch: load + evaluate + redraw (median / p95, ms)':<52} "
+          f"{statistics.median(switches) * 1000:8.1f} / {sorted(switches)[int(len(switches) * .95)] * 1000:.1f}"
+          "   (target < 50)")  # fmt: skip
+
+    patient_id = window.view.patient_id
+    assert patient_id is not None
+    last = window.view.stored.patient.mrd[-1].date if window.view.stored.patient.mrd else dt.date.today()
+    sample = MrdSample(date=min(dt.date.today(), last + dt.timedelta(days=1)), specimen="PB", npm1_copies=3,
+                       abl1_copies=80000)  # fmt: skip
+    t = time.perf_counter()
+    commands.add_record(window.session, patient_id, "mrd", sample)
+    app.processEvents()
+    elapsed = time.perf_counter() - t
+    shown = sample in window.view.stored.patient.mrd and window.view.charts.sample_count() == len(
+        {s.date for s in window.view.stored.patient.mrd}
+    )
+    print(f"{'add an MRD sample until the chart shows it':<52} {elapsed * 1000:8.1f} ms   (shown: {shown})")
+    window.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak RSS of this process':<52} {rss:8.0f} MB   (target < 300)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--db", type=Path, help="use this registry instead of creating a demo one")
+    parser.add_argument("--runs", type=int, default=3, help="cold starts to measure (median)")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
+    db = args.db
+    if db is None:
+        from desktop.services.demo_registry import write_demo_registry
+
+        db = Path(tempfile.mkdtemp()) / "bench.sqlite"
+        t = time.perf_counter()
+        write_demo_registry(db, args.patients, 1, dt.date.today())
+        print(f"{'demo registry of ' + format(args.patients, ',') + ' patients':<52} {time.perf_counter() - t:8.1f} s")
+    cold_start(db, args.runs)
+    in_process(db)
+
+
+if __name__ == "__main__":
+    main()
