@@ -1,0 +1,79 @@
+"""The patient list model and proxy: rows from summaries and evaluations, sort, filter, in-place updates."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.clinical.evaluation import evaluate_patient
+from desktop.clinical.parameters import DEFAULT_PARAMETERS
+from desktop.store import PatientSummary
+from desktop.ui.patient_list import COLUMNS, PatientFilterProxy, PatientTableModel, build_row
+from tests.ui.conftest import TODAY
+
+
+def rows_of(patients, evaluated=True):
+    return [
+        build_row(PatientSummary.of(p), evaluate_patient(p, TODAY) if evaluated else None, DEFAULT_PARAMETERS)
+        for p in patients
+    ]
+
+
+def test_rows_carry_the_evaluation_in_words(demo_patients):
+    patient = demo_patients[0]
+    evaluation = evaluate_patient(patient, TODAY)
+    row = build_row(PatientSummary.of(patient), evaluation, DEFAULT_PARAMETERS)
+    assert row.texts[0] == patient.patient_id and row.texts[COLUMNS.index("Cycles")] == str(len(patient.cycles))
+    assert row.eligible == (evaluation.eligibility.status == "eligible")
+    assert row.on_therapy == (evaluation.state.state == "on_therapy")
+    pending = [i for i in evaluation.schedule if i.status != "done" and i.current_course]
+    if pending:
+        assert min(i.due_date for i in pending).isoformat() in row.texts[COLUMNS.index("Next MRD due")]
+    unevaluated = build_row(PatientSummary.of(patient), None, DEFAULT_PARAMETERS)
+    assert unevaluated.texts[COLUMNS.index("Eligibility")] == "…" and not unevaluated.eligible
+
+
+def test_sort_keeps_the_selection_on_the_same_patient(qtbot, demo_patients):
+    model = PatientTableModel()
+    model.reset_rows(rows_of(demo_patients[:20]))
+    chosen = model.rows[3].patient_id
+    persistent = model.index(3, 0)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    keep = QPersistentModelIndex(persistent)
+    model.sort(COLUMNS.index("Cycles"), Qt.SortOrder.DescendingOrder)
+    cycles = [r.keys[COLUMNS.index("Cycles")] for r in model.rows]
+    assert cycles == sorted(cycles, reverse=True)
+    assert model.rows[keep.row()].patient_id == chosen
+
+
+def test_upsert_and_remove_change_one_row(qtbot, demo_patients):
+    model = PatientTableModel()
+    rows = rows_of(demo_patients[:10])
+    model.reset_rows(rows[:9])
+    model.upsert(rows[9])
+    assert model.rowCount() == 10 and model.row_of(rows[9].patient_id) is not None
+    model.remove(rows[0].patient_id)
+    assert model.rowCount() == 9 and model.row_of(rows[0].patient_id) is None
+    assert all(model.row_of(r.patient_id) == n for n, r in enumerate(model.rows))
+
+
+def test_filter_text_matches_id_name_or_regimen_in_any_case(qtbot, demo_patients):
+    model = PatientTableModel()
+    model.reset_rows(rows_of(demo_patients))
+    proxy = PatientFilterProxy()
+    proxy.setSourceModel(model)
+    named = next(p for p in demo_patients if p.name)
+    surname = named.name.split(",")[0]
+    proxy.set_text(surname.upper())
+    shown = {proxy.index(r, 0).data() for r in range(proxy.rowCount())}
+    assert named.patient_id in shown
+    assert shown == {p.patient_id for p in demo_patients if surname.casefold() in (p.name or "").casefold()}
+    proxy.set_text("VEN-LDAC")
+    assert {proxy.index(r, 0).data() for r in range(proxy.rowCount())} == {
+        p.patient_id for p in demo_patients if p.cycles and max(p.cycles, key=lambda c: c.number).regimen == "VEN-LDAC"
+    }
+    proxy.set_text("")
+    proxy.set_chips(["critical"])
+    critical = {p.patient_id for p in demo_patients
+                if any(a.severity == "critical" for a in evaluate_patient(p, TODAY).alerts)}  # fmt: skip
+    assert {proxy.index(r, 0).data() for r in range(proxy.rowCount())} == critical
