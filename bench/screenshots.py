@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.services.demo_registry import write_demo_registry
@@ -102,18 +102,20 @@ def main() -> None:
 
     window.editing.add_record("mrd")
     dialog = window.editing.current_dialog
-    fill_invalid = getattr(dialog, "fill_for_screenshot", None)
-    if fill_invalid is None and dialog is not None:
-        from PySide6.QtWidgets import QDateEdit, QLineEdit
-
-        dates = dialog.findChildren(QDateEdit)
-        if dates:
-            dates[0].setDate(QDate(1990, 1, 1))
-        for edit in dialog.findChildren(QLineEdit)[:1]:
-            edit.setText("-5")
+    dialog.fields["npm1_copies"].line.setText("-5")
+    dialog.fields["abl1_copies"].line.setText("8,000")
     shoot(app, window, out / "validation_error.png")
-    if dialog is not None:
-        dialog.reject()
+    dialog.reject()
+    window.editing.add_record("counts")
+    dialog = window.editing.current_dialog
+    dialog.fields["anc"].line.setText("150")
+    dialog.fields["platelets"].line.setText("45")
+    dialog.fields["hemoglobin"].line.setText("9.1")
+    shoot(app, window, out / "validation_counts.png")
+    dialog.reject()
+    window.editing.add_record("cycles")
+    shoot(app, window, out / "form_cycle_add.png")
+    window.editing.current_dialog.reject()
 
     from desktop.ui import dialogs
 

@@ -2,6 +2,8 @@
 
 from desktop.domain.patient import PATIENT_FIELDS, RECORD_KINDS, Patient, RegistryFile
 from desktop.domain.records import (
+    COMMON_ADVERSE_EVENT_TERMS,
+    COMMON_GENES,
     EVENT_TYPES,
     KNOWN_REGIMENS,
     RESPONSE_CATEGORIES,
@@ -19,6 +21,8 @@ from desktop.domain.records import (
 from desktop.domain.validation import InvalidData, Problem, parse_registry_json, validate_patient
 
 __all__ = [
+    "COMMON_ADVERSE_EVENT_TERMS",
+    "COMMON_GENES",
     "EVENT_TYPES",
     "KNOWN_REGIMENS",
     "PATIENT_FIELDS",

@@ -25,6 +25,22 @@ EventType = Literal[
     "lost_to_follow_up",
 ]
 KNOWN_REGIMENS: tuple[str, ...] = ("VEN-AZA", "VEN-DEC", "VEN-LDAC")
+#: Co-mutations usually reported with NPM1-mutated AML (contract.md lists the first ones); others are allowed.
+COMMON_GENES: tuple[str, ...] = (
+    "FLT3-ITD", "FLT3-TKD", "TP53", "ASXL1", "RUNX1", "DNMT3A", "IDH1", "IDH2", "TET2", "SRSF2", "NRAS", "KRAS",
+    "PTPN11", "CEBPA", "WT1", "BCOR", "STAG2", "EZH2", "U2AF1", "SF3B1", "ZRSR2", "KIT",
+)  # fmt: skip
+#: CTCAE v5.0 terms of the adverse events common with venetoclax-based therapy: the entry list, and the
+#: controlled vocabulary kept by de-identified exports (other free-text terms may carry identifiers).
+COMMON_ADVERSE_EVENT_TERMS: tuple[str, ...] = (
+    "Febrile neutropenia", "Neutrophil count decreased", "Platelet count decreased", "Anemia",
+    "White blood cell decreased", "Lymphocyte count decreased", "Tumor lysis syndrome", "Sepsis", "Lung infection",
+    "Pneumonia", "Infections and infestations - Other", "Bacteremia", "Fungal infection", "Nausea", "Vomiting",
+    "Diarrhea", "Constipation", "Decreased appetite", "Fatigue", "Hypokalemia", "Hypophosphatemia",
+    "Hyperuricemia", "Blood bilirubin increased", "Alanine aminotransferase increased", "Creatinine increased",
+    "Acute kidney injury", "Peripheral edema", "Hypotension", "Atrial fibrillation", "Rash maculo-papular",
+    "Epistaxis", "Hemorrhage", "Mucositis oral", "Dizziness", "Headache",
+)  # fmt: skip
 SEXES: tuple[str, ...] = get_args(Sex)
 SPECIMENS: tuple[str, ...] = get_args(Specimen)
 RESPONSE_CATEGORIES: tuple[str, ...] = get_args(ResponseCategory)

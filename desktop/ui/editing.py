@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog
 from desktop.domain import InvalidData
 from desktop.ui import commands, dialogs
 from desktop.ui.commands import KIND_LABELS
-from desktop.ui.forms import PatientDialog, RecordDialog
+from desktop.ui.entry import PatientDialog, RecordDialog
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -94,7 +94,7 @@ class Editing(QObject):
         if patient_id is None:
             return
         patient = self.session.registry.load_patient(patient_id)
-        dialog = RecordDialog(kind, patient, None, self.window, today=self.session.today())
+        dialog = RecordDialog(kind, patient, None, self.window, today=self.session.today(), params=self.session.params)
 
         def accept(d: RecordDialog) -> None:
             record_id = commands.add_record(self.session, patient_id, kind, d.record())
@@ -109,8 +109,10 @@ class Editing(QObject):
         if patient_id is None:
             return
         stored = self.session.load(patient_id)
-        record = getattr(stored.patient, kind)[stored.record_ids[kind].index(record_id)]
-        dialog = RecordDialog(kind, stored.patient, record, self.window, today=self.session.today())
+        index = stored.record_ids[kind].index(record_id)
+        record = getattr(stored.patient, kind)[index]
+        dialog = RecordDialog(kind, stored.patient, record, self.window, today=self.session.today(),
+                              params=self.session.params, index=index)  # fmt: skip
 
         def accept(d: RecordDialog) -> None:
             new = d.record()
