@@ -238,3 +238,36 @@ def test_a_refused_registry_keeps_the_current_one(window, tmp_path, monkeypatch)
     assert not window.switch_registry(tmp_path / "not-a-registry.sqlite")
     assert shown and "not-a-registry" in shown[0]
     assert window.session.path == path and window.browser.model.rowCount() == DEMO_COUNT
+
+
+def test_add_cycle_through_the_form_updates_chart_panel_and_list_at_once(qtbot, window, registry):
+    patient_id = first_with(window, lambda e: e.state.state == "on_therapy" and e.eligibility.status != "eligible")
+    select(window, patient_id)
+    bars = window.view.charts.timeline.bars
+    before = window.view.charts.timeline.count
+    window.add_actions["cycles"].trigger()
+    form = window.editing.current_dialog
+    assert form is not None and form.kind == "cycles" and form.ok.isEnabled()
+    form.ok.click()
+    assert window.editing.current_dialog is None
+    assert window.view.charts.timeline.count == before + 1 and window.view.charts.timeline.bars is bars
+    assert len(registry.load_patient(patient_id).cycles) == before + 1
+    cycles_detail = window.panel.rows["min_cycles"].detail.text()
+    assert f"{window.session.evaluations[patient_id].state.cycles_started} cycles" in cycles_detail
+    assert "Add cycle" in window.undo_action.text()
+
+
+def test_an_invalid_form_entry_saves_nothing(qtbot, window, registry):
+    patient_id = window.browser.model.rows[1].patient_id
+    select(window, patient_id)
+    before = registry.load_patient(patient_id)
+    window.add_actions["counts"].trigger()
+    form = window.editing.current_dialog
+    form.fields["anc"].line.setText("150")
+    form.fields["platelets"].line.setText("45")
+    form.fields["hemoglobin"].line.setText("9")
+    assert not form.ok.isEnabled() and "≤ 100" in form.fields["anc"].error.text()
+    form.buttons.accepted.emit()  # Enter on an invalid form
+    assert form.isVisible() and "≤ 100" in form.fields["anc"].error.text()
+    form.reject()
+    assert registry.load_patient(patient_id) == before and not window.session.undo_stack.canUndo()
