@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop import __version__
-from desktop.domain import InvalidData
-from desktop.store import RegistryError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("desktop.cli")
@@ -66,6 +64,9 @@ def default_registry_path() -> Path:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop.ui.app import run_app
+
+    if args.db and not Path(args.db).exists():  # refused before any window, like every other command
+        raise CommandError(f"no registry at {args.db} (create one with `ventrack demo` or `ventrack import`)")
 
     return run_app(Path(args.db) if args.db else None, quit_after_ms=args.quit_after)
 
@@ -268,15 +269,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `ventrack` with `argv` (default: the process arguments); return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from desktop.services.logging_setup import configure_logging
-
-    configure_logging()
-    log.info("ventrack %s %s", __version__, " ".join(argv if argv is not None else sys.argv[1:]))
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    if args.command != "gui":  # the GUI configures logging once its first window is up
+        from desktop.services.logging_setup import configure_logging
+
+        configure_logging()
+    log.info("ventrack %s %s", __version__, " ".join(argv if argv is not None else sys.argv[1:]))
     try:
         return int(args.func(args))
-    except InvalidData as error:
+    except KeyboardInterrupt:
+        print("ventrack: interrupted; nothing was changed", file=sys.stderr)
+    except Exception as error:  # the known failures are reported in one line each, the rest re-raised
+        return _report_failure(error)
+    return EXIT_FAILED
+
+
+def _report_failure(error: Exception) -> int:
+    """Print a failed command's reason (one line per problem); re-raise what is not a known failure.
+
+    The domain and store are imported here, not at the top, so `ventrack gui` starts without them.
+    """
+    from desktop.domain import InvalidData
+    from desktop.store import RegistryError
+
+    if isinstance(error, InvalidData):
         log.info("refused: %s", error)
         if len(error.problems) == 1 and error.problems[0].patient_id is None:
             print(f"ventrack: error: {error.problems[0].reason}; nothing was changed", file=sys.stderr)
@@ -284,11 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"ventrack: {problem}", file=sys.stderr)
         print(f"ventrack: error: {len(error.problems)} problem(s); nothing was changed", file=sys.stderr)
-    except (RegistryError, CommandError) as error:
+    elif isinstance(error, RegistryError | CommandError):
         log.info("failed: %s", error)
         print(f"ventrack: error: {error}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("ventrack: interrupted; nothing was changed", file=sys.stderr)
-    except OSError as error:
+    elif isinstance(error, OSError):
         print(f"ventrack: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+    else:
+        raise error
     return EXIT_FAILED

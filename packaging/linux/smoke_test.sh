@@ -44,13 +44,14 @@ step "GUI starts offscreen on the default registry and quits cleanly"
 start=$(date +%s.%N)
 "$BIN" gui --quit-after 1500 2> "$WORK/gui.err" || { cat "$WORK/gui.err" >&2; exit 1; }
 shown=$(sed -n 's/^ventrack: window shown at //p' "$WORK/gui.err")
-[ -n "$shown" ] || { echo "the GUI never reported its first window" >&2; cat "$WORK/gui.err" >&2; exit 1; }
-echo "   cold start to first window: $(python3 -c "print(round($shown - $start, 2))") s (target < 3 s)"
+splash=$(sed -n 's/^ventrack: splash shown at //p' "$WORK/gui.err")
+[ -n "$shown" ] || { echo "the GUI never reported its main window" >&2; cat "$WORK/gui.err" >&2; exit 1; }
+echo "   cold start: splash $(python3 -c "print(round($splash - $start, 2))") s, main window $(python3 -c "print(round($shown - $start, 2))") s (target < 3 s)"
 step "GUI cold start on the 50-patient registry"
 start=$(date +%s.%N)
 "$BIN" gui --db "$WORK/demo.sqlite" --quit-after 200 2> "$WORK/gui2.err" || { cat "$WORK/gui2.err" >&2; exit 1; }
 shown=$(sed -n 's/^ventrack: window shown at //p' "$WORK/gui2.err")
-echo "   cold start to first window: $(python3 -c "print(round($shown - $start, 2))") s (target < 3 s)"
+echo "   cold start to the main window: $(python3 -c "print(round($shown - $start, 2))") s (target < 3 s)"
 REGISTRY="$XDG_DATA_HOME/VenTrack/registry.sqlite"
 [ -f "$REGISTRY" ] || { echo "default registry not created at $REGISTRY" >&2; exit 1; }
 
