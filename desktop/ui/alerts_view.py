@@ -172,7 +172,8 @@ class AlertsPanel(QWidget):
             key=lambda a: (SEVERITY_ORDER[a.severity], a.date, a.patient_id, a.code),
         )
         self.model.set_items(alerts)
-        self.summary.setText(_summary(alerts) + "  —  press Enter or double-click to open the patient")
+        hint = "  —  press Enter or double-click to open the patient" if alerts else ""
+        self.summary.setText(_summary(alerts) + hint)
 
     def _activated(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)

@@ -165,7 +165,9 @@ class EligibilityPanel(QWidget):
             widget.setVisible(evaluation is not None)
         if evaluation is None:
             self.parameters.setText("")
+            self.parameters.setVisible(False)
             return
+        self.parameters.setVisible(self.parameters_toggle.isChecked())
         result = evaluation.eligibility
         self.patient.setText(f"Patient {evaluation.patient_id}, evaluated as of {evaluation.as_of.isoformat()}")
         colour = wording.STATUS_COLOUR.get(result.status)

@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         count = len(self.summaries)
         self.status_count.setText(f"{count:,} patients")
+        self.view.set_registry_empty(count == 0)
 
     def _notify(self, evaluation: PatientEvaluation, previous: PatientEvaluation | None) -> None:
         """Pop up once per patient and finding: eligible for discontinuation, or a critical alert."""

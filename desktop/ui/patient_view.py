@@ -131,10 +131,7 @@ class PatientView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
-        self.empty = QLabel(
-            "No patient selected.\n\nChoose a patient in the list (type to filter),\n"
-            "or add one with Patient → New patient (Ctrl+N)."
-        )
+        self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
@@ -146,6 +143,20 @@ class PatientView(QWidget):
         self.stored: StoredPatient | None = None
         self.evaluation: PatientEvaluation | None = None
         self.hide_names = False
+        self.set_registry_empty(False)
+
+    def set_registry_empty(self, empty: bool) -> None:
+        """The empty state's text: an empty registry says how to fill it."""
+        if empty:
+            self.empty.setText(
+                "This registry has no patients yet.\n\nAdd one with Patient → New patient (Ctrl+N),\n"
+                "or import a registry file with File → Import (Ctrl+I)."
+            )
+        else:
+            self.empty.setText(
+                "No patient selected.\n\nChoose a patient in the list (type to filter),\n"
+                "or add one with Patient → New patient (Ctrl+N)."
+            )
 
     @property
     def patient_id(self) -> str | None:
