@@ -266,6 +266,8 @@ class MainWindow(QMainWindow):
         self.hide_names_action = a("&Hide identifiers", self._toggle_names, "Ctrl+Shift+H",
                                    "De-identified view: hide names, MRN and birth dates")  # fmt: skip
         self.hide_names_action.setCheckable(True)
+        self.reset_zoom_action = a("Reset chart &zoom", lambda: self.view.charts.reset_zoom(), "Ctrl+0",
+                                   "Show the whole history again after zooming or panning")  # fmt: skip
         self.reevaluate_action = a("&Re-evaluate registry", lambda: self.session.evaluate_all(), Key.Refresh)
         self.today_action = a("Evaluate as of &today", lambda: self.session.set_as_of(self.session.today()), "Ctrl+T")
         self.week_action = a("This &week's follow-up…", lambda: dialogs.show_week_summary(self, self.session),
@@ -293,7 +295,8 @@ class MainWindow(QMainWindow):
         patient.addSeparator()
         patient.addActions(list(self.add_actions.values()))
         view = bar.addMenu("&View")
-        view.addActions([self.hide_names_action, self.reevaluate_action, self.today_action, self.week_action])
+        view.addActions([self.hide_names_action, self.reset_zoom_action, self.reevaluate_action, self.today_action,
+                         self.week_action])  # fmt: skip
         view.addSeparator()
         view.addActions([self.panel_dock.toggleViewAction(), self.alerts_dock.toggleViewAction()])
         view.addSeparator()
