@@ -103,7 +103,7 @@ def main() -> None:
     window.editing.add_record("mrd")
     dialog = window.editing.current_dialog
     dialog.fields["npm1_copies"].line.setText("-5")
-    dialog.fields["abl1_copies"].line.setText("8,000")
+    dialog.fields["abl1_copies"].line.setText("8500")
     shoot(app, window, out / "validation_error.png")
     dialog.reject()
     window.editing.add_record("counts")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog
 from desktop.domain import InvalidData
 from desktop.ui import commands, dialogs
 from desktop.ui.commands import KIND_LABELS
-from desktop.ui.entry import PatientDialog, RecordDialog
+from desktop.ui.forms import PatientDialog, RecordDialog
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
