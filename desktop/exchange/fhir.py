@@ -1,32 +1,101 @@
-"""FHIR R4 export of the registry (work in progress: the signature is stable, the content grows)."""
+"""FHIR R4 export of the registry: a Bundle of type `collection` (JSON) or NDJSON (docs/fhir.md).
+
+The layout follows the target: `*.ndjson` → one NDJSON file, one resource per line; a folder (an existing
+folder, or a name without suffix) → one `<ResourceType>.ndjson` per resource type, as in a FHIR bulk-data
+export; anything else (`*.json`, `*.fhir.json`) → one Bundle. Output is streamed patient by patient and
+atomic. `read_fhir_bundle` reads any of the three back into patients.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO, Literal
 
 from desktop.domain import Patient
 from desktop.exchange.atomic_file import atomic_output
+from desktop.exchange.fhir_read import read_fhir_bundle
+from desktop.exchange.fhir_resources import patient_resources, relative_reference, urn_reference
+
+__all__ = ["FhirLayout", "fhir_layout", "read_fhir_bundle", "write_fhir_bundle"]
+
+FhirLayout = Literal["bundle", "ndjson", "folder"]
 
 
-def write_fhir_bundle(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None = None) -> int:
-    """Write patients as a FHIR R4 Bundle (type `collection`) in JSON; atomic; returns the patient count.
+def fhir_layout(out: Path) -> FhirLayout:
+    """The layout `write_fhir_bundle` chooses for `out` (see the module docstring)."""
+    out = Path(out)
+    if out.is_dir() or not out.suffix:
+        return "folder"
+    return "ndjson" if out.suffix.lower() == ".ndjson" else "bundle"
 
-    `progress(done)` is called after each patient and may raise to cancel (the target is then untouched).
+
+def write_fhir_bundle(
+    patients: Iterable[Patient],
+    out: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    layout: FhirLayout | None = None,
+) -> int:
+    """Write patients as FHIR R4 resources; returns the number of patients.
+
+    `progress(done)` is called after each patient and may raise to cancel; the target is then untouched.
+    An existing folder is replaced only when it holds nothing but `.ndjson` files (a previous export).
     """
+    out = Path(out)
+    layout = layout or fhir_layout(out)
+    if layout == "folder":
+        return _write_folder(patients, out, progress)
     count = 0
-    with atomic_output(Path(out)) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        if layout == "ndjson":
+            for patient in patients:
+                for resource in patient_resources(patient, relative_reference):
+                    handle.write(dumps(resource))
+                    handle.write("\n")
+                count += 1
+                if progress:
+                    progress(count)
+            return count
+        handle.write('{"resourceType":"Bundle","type":"collection","entry":[')
+        separator = "\n"
         for patient in patients:
-            resource = {
-                "resourceType": "Patient",
-                "identifier": [{"system": "urn:ventrack:patient-id", "value": patient.patient_id}],
-            }
-            handle.write(",\n" if count else "\n")
-            handle.write(json.dumps({"resource": resource}, ensure_ascii=False))
+            for resource in patient_resources(patient, urn_reference):
+                handle.write(separator)
+                handle.write(f'{{"fullUrl":"urn:uuid:{resource["id"]}","resource":')
+                handle.write(dumps(resource))
+                handle.write("}")
+                separator = ",\n"
             count += 1
             if progress:
                 progress(count)
         handle.write("\n]}\n")
+    return count
+
+
+def _write_folder(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None) -> int:
+    """One `<ResourceType>.ndjson` per resource type, bulk-data style, written into a fresh folder."""
+    if out.is_dir() and any(not child.name.endswith(".ndjson") for child in out.iterdir()):
+        raise FileExistsError(f"{out} is a folder with other files in it; choose a new or empty folder")
+    count = 0
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with atomic_output(out, directory=True) as tmp:
+        handles: dict[str, IO[str]] = {}
+        try:
+            for patient in patients:
+                for resource in patient_resources(patient, relative_reference):
+                    kind = resource["resourceType"]
+                    handle = handles.get(kind)
+                    if handle is None:
+                        handle = handles[kind] = (tmp / f"{kind}.ndjson").open("w", encoding="utf-8", newline="\n")
+                    handle.write(dumps(resource))
+                    handle.write("\n")
+                count += 1
+                if progress:
+                    progress(count)
+        finally:
+            for handle in handles.values():
+                handle.close()
     return count
