@@ -20,16 +20,18 @@ from desktop.ui.plots import PatientCharts
 from desktop.ui.records_view import RecordsView
 
 Index = QModelIndex | QPersistentModelIndex
+IDENTIFIERS = ("name", "mrn", "birth_date")
 
 
 class AuditModel(QAbstractTableModel):
     """A patient's audit trail, newest first."""
 
-    headers = ("When (UTC)", "User", "Action", "Record", "Field", "Old value", "New value")
+    headers = ("When", "User", "Action", "Record", "Field", "Old value", "New value")
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.entries: list[AuditEntry] = []
+        self.hide_identifiers = False
 
     def set_entries(self, entries: list[AuditEntry]) -> None:
         self.beginResetModel()
@@ -51,7 +53,11 @@ class AuditModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         e = self.entries[index.row()]
-        values = (e.ts, e.os_user, e.action.replace("_", " "), e.record, e.field, e.old_value, e.new_value)
+        old, new = e.old_value, e.new_value
+        if self.hide_identifiers and (e.field in IDENTIFIERS or e.action in ("add_patient", "delete_patient")):
+            old, new = old and "(hidden)", new and "(hidden)"
+        when = e.ts[:19].replace("T", " ") + " UTC" if e.ts.endswith("+00:00") else e.ts
+        values = (when, e.os_user, e.action.replace("_", " "), e.record, e.field, old, new)
         text = values[index.column()] or ""
         return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 120 else text[:117] + "…"
 
@@ -186,6 +192,9 @@ class PatientView(QWidget):
     def set_hide_names(self, hide: bool) -> None:
         """Hide direct identifiers (name, MRN, birth date) in the header."""
         self.hide_names = hide
+        self.audit_model.beginResetModel()
+        self.audit_model.hide_identifiers = hide
+        self.audit_model.endResetModel()
         if self.stored is not None:
             self._show_header()
 

@@ -100,7 +100,10 @@ class RecordsModel(QAbstractTableModel):
             if column < len(self.fields):
                 return _cell(getattr(record, self.fields[column]))
             npm1, abl1 = record.npm1_copies, record.abl1_copies  # type: ignore[attr-defined]
-            return f"{npm1 / abl1 * 100:.3g}" if abl1 else ""
+            if not npm1:
+                return "not detected"
+            ratio = npm1 / abl1 * 100
+            return f"{ratio:.3g}" if ratio < 1000 else f"{ratio:,.0f}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             value = getattr(record, self.fields[column]) if column < len(self.fields) else 0.0
             if isinstance(value, int | float):

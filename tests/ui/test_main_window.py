@@ -197,9 +197,14 @@ def test_hide_identifiers_hides_names_in_list_and_header(window, registry):
     select(window, patient_id)
     name = registry.load_patient(patient_id).name
     assert name in window.view.header.text()
+    commands.update_patient(window.session, patient_id, {"name": "Bianchi, Anna"})
+    audit = window.view.audit_model
+    texts = lambda: {audit.index(r, c).data() for r in range(audit.rowCount()) for c in range(7)}  # noqa: E731
+    assert {name, "Bianchi, Anna"} <= texts()
     window.hide_names_action.trigger()
     assert window.browser.table.isColumnHidden(NAME_COLUMN)
-    assert name not in window.view.header.text()
+    assert "Bianchi" not in window.view.header.text()
+    assert not {name, "Bianchi, Anna"} & texts() and "(hidden)" in texts()
 
 
 def test_week_summary_appears_at_start_up_and_counts_overdue_items(qtbot, registry, settings):
