@@ -128,6 +128,10 @@ class Registry:
 
     # ---- reads -------------------------------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another VenTrack, a CLI import) commits a change."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def count_patients(self) -> int:
         """Number of patients."""
         return int(self.db.conn.execute("SELECT count(*) FROM patients").fetchone()[0])

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         session.evaluation_progress.connect(self._evaluation_progress)
         session.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
         session.as_of_changed.connect(self._as_of_changed)
+        session.changed_elsewhere.connect(self._changed_elsewhere)
         self._connect_undo()
         self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
         self.panel.set_as_of(session.as_of)
@@ -108,6 +109,12 @@ class MainWindow(QMainWindow):
         self._rebuild_rows()
         self.session.evaluate_all()
         self.loaded = True
+
+    def _changed_elsewhere(self) -> None:
+        """Another program wrote to the registry: show its data (undo history no longer applies)."""
+        self.session.clear_history()
+        self.reload()
+        self.statusBar().showMessage("The registry was changed by another program: the list was reloaded.", 10000)
 
     def switch_registry(self, path: Path, *, create: bool = False) -> bool:
         """Close the current registry and open another; on failure keep the current one and say why."""

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.clinical.evaluation import PatientEvaluation, evaluate_patient
@@ -20,7 +20,9 @@ from desktop.clinical.parameters import Parameters
 from desktop.domain import Patient
 from desktop.services import evaluation as evaluation_service
 from desktop.store import PatientSummary, Registry, StoredPatient
-from desktop.ui.workers import Progress, Task, run_task
+from desktop.ui.workers import Cancelled, Progress, Task, run_task
+
+WATCH_INTERVAL_MS = 2000
 
 
 class RecordIds:
@@ -55,6 +57,7 @@ class RegistrySession(QObject):
     reloaded = Signal()
     as_of_changed = Signal(object)
     failed = Signal(str)
+    changed_elsewhere = Signal()
 
     def __init__(self, registry: Registry, today: Callable[[], dt.date] = dt.date.today):
         super().__init__()
@@ -67,14 +70,34 @@ class RegistrySession(QObject):
         self.evaluations: dict[str, PatientEvaluation] = {}
         self._evaluation_task: Task | None = None
         self._generation = 0
+        self._data_version = registry.data_version()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_INTERVAL_MS)
+        self._watch.timeout.connect(self.check_for_changes)
+        self._watch.start()
 
     @property
     def path(self) -> Path:
         """The registry file."""
         return self.registry.path
 
+    def check_for_changes(self) -> bool:
+        """Whether another program (a second VenTrack, the CLI) changed the registry since the last look;
+        if so, `changed_elsewhere` is emitted once."""
+        version = self.registry.data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        self.changed_elsewhere.emit()
+        return True
+
+    def accept_changes(self) -> None:
+        """Take the registry as it is now as the baseline (after this app's own background writes)."""
+        self._data_version = self.registry.data_version()
+
     def close(self) -> None:
         """Cancel background work and close the registry."""
+        self._watch.stop()
         if self._evaluation_task is not None:
             self._evaluation_task.cancel()
             self._evaluation_task.done.wait(10)
@@ -137,9 +160,11 @@ class RegistrySession(QObject):
                 self._evaluation_task = None
                 self.failed.emit(f"Evaluating the registry failed: {error}")
 
-        self._evaluation_task = run_task(
-            work, done, lambda e: None if _is_cancel(e) else failed(e), on_progress=self.evaluation_progress.emit
-        )
+        def ended(error: BaseException) -> None:
+            if not isinstance(error, Cancelled):  # a newer evaluation replaced this one
+                failed(error)
+
+        self._evaluation_task = run_task(work, done, ended, on_progress=self.evaluation_progress.emit)
         return self._evaluation_task
 
     @property
@@ -155,9 +180,3 @@ class RegistrySession(QObject):
         else:
             self.evaluations.pop(patient_id, None)
             self.patient_removed.emit(patient_id)
-
-
-def _is_cancel(error: BaseException) -> bool:
-    from desktop.ui.workers import Cancelled
-
-    return isinstance(error, Cancelled)

@@ -189,6 +189,7 @@ class Transfers(QObject):
             return len(preview.patients)
 
         def done(count: int) -> None:
+            self.window.session.accept_changes()
             self.window.session.clear_history()
             self.window.reload()
             self.window.statusBar().showMessage(f"Imported {count:,} patients from {source}", 10000)

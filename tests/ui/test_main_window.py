@@ -276,3 +276,16 @@ def test_an_invalid_form_entry_saves_nothing(qtbot, window, registry):
     assert form.isVisible() and "between 0 and 100" in form.fields["anc"].error.text()
     form.reject()
     assert registry.load_patient(patient_id) == before and not window.session.undo_stack.canUndo()
+
+
+def test_a_change_by_another_program_reloads_the_list(qtbot, window, registry, demo_patients):
+    from desktop.store import Registry
+
+    assert not window.session.check_for_changes()
+    with Registry.open(registry.path) as other:  # a second VenTrack, or the CLI
+        other.import_patients([demo_patients[0].model_copy(update={"patient_id": "ELSEWHERE-1"})], source="cli")
+    with qtbot.waitSignal(window.session.evaluations_ready, timeout=20000):
+        assert window.session.check_for_changes()
+    assert window.browser.model.row_of("ELSEWHERE-1") is not None
+    assert window.status_count.text() == f"{DEMO_COUNT + 1} patients"
+    assert not window.session.check_for_changes()  # once
