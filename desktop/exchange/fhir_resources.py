@@ -9,7 +9,7 @@ are uuid5 of (patient id, record kind, index, part), so the same registry gives 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +19,7 @@ from desktop.exchange import fhir_codes as fc
 Resource = dict[str, Any]
 Ref = Callable[[str, str], str]
 DAY = dt.timedelta(days=1)
+_NAMESPACE_BYTES = fc.ID_NAMESPACE.bytes
 
 
 def urn_reference(resource_type: str, resource_id: str) -> str:
@@ -32,8 +33,14 @@ def relative_reference(resource_type: str, resource_id: str) -> str:
 
 
 def resource_id(patient_id: str, *key: object) -> str:
-    """Deterministic resource id: uuid5 of the patient id and the record key."""
-    return str(uuid.uuid5(fc.ID_NAMESPACE, "|".join((patient_id, *(str(part) for part in key)))))
+    """Deterministic resource id: uuid5 of the patient id and the record key (RFC 4122 §4.3, computed inline:
+    `uuid.uuid5` costs a third of the export time)."""
+    name = "|".join((patient_id, *(str(part) for part in key))).encode()
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def quantity(value: float, unit: str) -> dict[str, Any]:

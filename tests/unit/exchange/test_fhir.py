@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from desktop.demo import generate_patients
 from desktop.domain import Patient
 from desktop.exchange import fhir_codes as fc
 from desktop.exchange.fhir import fhir_layout, read_fhir_bundle, write_fhir_bundle
-from desktop.exchange.fhir_resources import disease_status
+from desktop.exchange.fhir_resources import disease_status, resource_id
 from tests.builders import day, make_patient
 
 TODAY = dt.date(2026, 1, 15)
@@ -271,3 +272,9 @@ def test_a_folder_with_other_files_is_never_replaced(demo, tmp_path: Path) -> No
     with pytest.raises(FileExistsError):
         write_fhir_bundle(demo[:1], tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("key", [("patient",), ("counts", 12, "anc"), ("mrd", 0, "specimen")])
+def test_resource_ids_are_rfc_4122_uuid5(key: tuple[object, ...]) -> None:
+    name = "|".join(("VT-00042", *(str(part) for part in key)))
+    assert resource_id("VT-00042", *key) == str(uuid.uuid5(fc.ID_NAMESPACE, name))
