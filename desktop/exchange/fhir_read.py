@@ -65,7 +65,12 @@ def patients_from_resources(resources: list[Resource], *, events_by_date: bool =
     result: list[Patient] = []
     problems: list[Problem] = []
     for patient in patients:
-        data = _patient_data(patient, owned.get(patient.get("id", ""), []), by_ref)
+        try:
+            data = _patient_data(patient, owned.get(patient.get("id", ""), []), by_ref)
+        except (KeyError, IndexError, TypeError, ValueError, StopIteration) as error:
+            where = f"Patient/{patient.get('id')}"
+            problems.append(Problem(where, None, None, f"not written by VenTrack's FHIR export ({error!r})"))
+            continue
         if events_by_date:
             data["events"].sort(key=lambda e: e["date"])
         try:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from desktop.demo import generate_patients
-from desktop.domain import Patient
+from desktop.domain import InvalidData, Patient
 from desktop.exchange import fhir_codes as fc
 from desktop.exchange.fhir import fhir_layout, read_fhir_bundle, write_fhir_bundle
 from desktop.exchange.fhir_resources import disease_status, resource_id
@@ -278,3 +278,17 @@ def test_a_folder_with_other_files_is_never_replaced(demo, tmp_path: Path) -> No
 def test_resource_ids_are_rfc_4122_uuid5(key: tuple[object, ...]) -> None:
     name = "|".join(("VT-00042", *(str(part) for part in key)))
     assert resource_id("VT-00042", *key) == str(uuid.uuid5(fc.ID_NAMESPACE, name))
+
+
+def test_reading_a_foreign_or_broken_file_names_the_problem(tmp_path: Path) -> None:
+    (tmp_path / "other.json").write_text('{"resourceType": "Patient", "id": "x"}')
+    with pytest.raises(InvalidData, match="not a readable FHIR export"):
+        read_fhir_bundle(tmp_path / "other.json")
+    write_fhir_bundle([make_patient()], tmp_path / "one.json")
+    bundle = json.loads((tmp_path / "one.json").read_text())
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "AdverseEvent":
+            del entry["resource"]["extension"]
+    (tmp_path / "broken.json").write_text(json.dumps(bundle))
+    with pytest.raises(InvalidData, match="not written by VenTrack"):
+        read_fhir_bundle(tmp_path / "broken.json")
