@@ -1,0 +1,183 @@
+"""A patient's charts on one shared date axis: MRD (log), ANC, platelets, hemoglobin and the cycle timeline,
+x-linked so zoom and pan move them together, with event lines across all of them and a hover read-out.
+
+Every item is created once; `show_patient` only calls `setData`/`setOpts`/`setPos` and shows or hides pooled
+items, so switching patients or adding a record never rebuilds the scene.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from desktop.clinical.counts import merged_counts
+from desktop.clinical.evaluation import PatientEvaluation
+from desktop.domain import Patient
+from desktop.ui import wording
+from desktop.ui.charts.axes import MrdAxis, date_axis
+from desktop.ui.charts.counts_chart import CountChart
+from desktop.ui.charts.events import EventLines
+from desktop.ui.charts.export import export_png, export_svg
+from desktop.ui.charts.hover import PointHover
+from desktop.ui.charts.legend import MrdLegend
+from desktop.ui.charts.mrd_chart import MrdChart
+from desktop.ui.charts.style import DAY, Theme, palette_theme, to_x
+from desktop.ui.charts.timeline_chart import TimelineChart
+
+ROW_STRETCH = (9, 4, 4, 4, 3)  # MRD, ANC, platelets, hemoglobin, timeline
+MEASURE_ORDER = ("anc", "platelets", "hemoglobin")
+
+
+class PatientCharts(QWidget):
+    """The charts of one patient, or "No patient selected".
+
+    `point_hovered` carries the text of the point under the mouse ("" when the mouse leaves it).
+    """
+
+    point_hovered = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.theme = palette_theme()
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setAntialiasing(True)  # here and on each series, not through pyqtgraph's global options
+        self.canvas.ci.setContentsMargins(6, 4, 10, 4)
+        self.canvas.ci.setSpacing(5)
+        layout = self.canvas.ci
+        self.title = layout.addLabel("", row=0, col=0, justify="left", size="9pt")
+        self.legend = MrdLegend(self.theme)
+        layout.addItem(self.legend.item, row=1, col=0)
+        self.plots: list[pg.PlotItem] = []
+        for row in range(len(ROW_STRETCH)):
+            axes = {"bottom": date_axis(show_values=row == len(ROW_STRETCH) - 1)}
+            if row == 0:
+                axes["left"] = MrdAxis()
+            plot = layout.addPlot(row=row + 2, col=0, axisItems=axes)
+            layout.layout.setRowStretchFactor(row + 2, ROW_STRETCH[row])
+            if self.plots:
+                plot.setXLink(self.plots[0])
+            self.plots.append(plot)
+        self.mrd = MrdChart(self.plots[0], self.theme)
+        self.counts = [CountChart(self.plots[n], m, self.theme) for n, m in enumerate(MEASURE_ORDER, 1)]
+        self.timeline = TimelineChart(self.plots[-1], self.theme)
+        self.events = EventLines(self.plots, self.theme)
+        self.hovers: list[PointHover] = [self.mrd.hover, *(c.hover for c in self.counts), self.timeline.hover]
+        self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.empty = QLabel("No patient selected")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)  # the palette's disabled text: a quiet placeholder
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.canvas)
+        self.hovered = ""
+        self.patient: Patient | None = None
+        self.evaluation: PatientEvaluation | None = None
+        self._apply_theme(self.theme)
+        self.clear()
+
+    # -- public API ---------------------------------------------------------------------------------------
+
+    def show_patient(self, patient: Patient, evaluation: PatientEvaluation) -> None:
+        """Show or refresh a patient's charts at `evaluation.as_of` (records after it are not drawn).
+
+        Items are updated in place; the zoom is kept when the same patient is shown again.
+        """
+        same_patient = self.patient is not None and self.patient.patient_id == patient.patient_id
+        self.patient, self.evaluation = patient, evaluation
+        self._set_title(title_text(patient, evaluation))
+        self.mrd.show(patient, evaluation)
+        self.legend.show(evaluation.params)
+        counts = merged_counts(patient.counts, evaluation.as_of)
+        for chart in self.counts:
+            chart.show(counts, evaluation.params)
+        self.timeline.show(patient, evaluation)
+        self.events.show([e for e in patient.events if e.date <= evaluation.as_of], evaluation.as_of)
+        if self.stack.currentWidget() is not self.canvas:
+            self.stack.setCurrentWidget(self.canvas)
+        if not same_patient:
+            self.reset_zoom()
+
+    def clear(self) -> None:
+        """The empty state: no series, no lines, and "No patient selected"."""
+        self.patient = self.evaluation = None
+        self._set_title("")
+        self.mrd.show(None, None)
+        self.legend.show(None)
+        for chart in self.counts:
+            chart.show([], None)
+        self.timeline.show(None, None)
+        self.events.show([], None)
+        self.stack.setCurrentWidget(self.empty)
+
+    def reset_zoom(self) -> None:
+        """Show the whole course: from diagnosis (or the first record) to the evaluation date."""
+        if self.patient is None or self.evaluation is None:
+            return
+        p = self.patient
+        first = min([p.diagnosis_date, *(c.start_date for c in p.cycles), *(r.date for r in (*p.mrd, *p.counts))])
+        end = max(self.evaluation.as_of, first + dt.timedelta(days=90))
+        self.plots[0].setXRange(to_x(first) - 14 * DAY, to_x(end) + 21 * DAY, padding=0)
+
+    def sample_count(self) -> int:
+        """MRD points drawn: every sample record up to the evaluation date (same-date pairs both shown)."""
+        return len(self.mrd.classes)
+
+    def export_image(self, path: Path) -> None:
+        """Save the whole chart stack: SVG for a `.svg` suffix, otherwise PNG at twice the on-screen size."""
+        path = Path(path)
+        for hover in self.hovers:
+            hover.hide()
+        if path.suffix.lower() == ".svg":
+            title = f"VenTrack charts {self.patient.patient_id}" if self.patient else "VenTrack charts"
+            export_svg(self.canvas.ci, path, title, self.theme.background, self.canvas.logicalDpiX())
+        else:
+            export_png(self.canvas.ci, path)
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _mouse_moved(self, scene_pos: QPointF) -> None:
+        text = ""
+        for hover in self.hovers:
+            index = hover.nearest(scene_pos)
+            if index is None:
+                hover.hide()
+            else:
+                hover.show(index)
+                text = hover.text_of(index)
+        if text != self.hovered:
+            self.hovered = text
+            self.point_hovered.emit(text)
+
+    def _set_title(self, text: str) -> None:
+        if text != self.title.text:
+            self.title.setText(text, color=self.theme.foreground.name())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the application palette (light or dark scheme)."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            theme = palette_theme()
+            if theme != self.theme:
+                self._apply_theme(theme)
+        super().changeEvent(event)
+
+    def _apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.canvas.setBackground(theme.background)
+        self.title.setText(self.title.text, color=theme.foreground.name())
+        self.legend.apply_theme(theme)
+        self.mrd.apply_theme(theme)
+        for chart in self.counts:
+            chart.apply_theme(theme)
+        self.timeline.apply_theme(theme)
+        self.events.apply_theme(theme)
+
+
+def title_text(patient: Patient, evaluation: PatientEvaluation) -> str:
+    """The chart title (also in exports): `<b>VT-00007</b> · off therapy (TFR) · records up to 2026-06-01`."""
+    state = wording.STATE.get(evaluation.state.state, evaluation.state.state)
+    return f"<b>{html.escape(patient.patient_id)}</b> · {state} · records up to {evaluation.as_of}"

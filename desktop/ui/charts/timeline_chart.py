@@ -1,0 +1,114 @@
+"""The treatment timeline: a bar per cycle over its venetoclax days (the nominal cycle length when unknown),
+coloured by regimen, numbered above; regimen and dose written under the bar where they change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.clinical.evaluation import PatientEvaluation
+from desktop.domain import Cycle, Patient
+from desktop.ui.charts.hover import ItemPool, PointHover
+from desktop.ui.charts.labels import set_text
+from desktop.ui.charts.style import DAY, OTHER_REGIMEN, REGIMEN_COLOURS, Theme, pen, small_font, style_plot, to_x
+
+BAR_BOTTOM, BAR_HEIGHT = 0.33, 0.28
+NOTE_GAP_DAYS = 120  # a change note closer than this to the previous one goes on the second row
+
+
+def dose_text(cycle: Cycle) -> str:
+    """`VEN-AZA · 400 mg` (or `dose not recorded`)."""
+    dose = f"{cycle.venetoclax_dose_mg:g} mg" if cycle.venetoclax_dose_mg is not None else "dose not recorded"
+    return f"{cycle.regimen} · {dose}"
+
+
+def change_notes(cycles: list[Cycle]) -> list[tuple[int, str]]:
+    """(index, text) where the regimen or the dose changes: `VEN-AZA · 400 mg`, then `200 mg` for a dose change."""
+    notes: list[tuple[int, str]] = []
+    for n, cycle in enumerate(cycles):
+        before = cycles[n - 1] if n else None
+        if before is None or before.regimen != cycle.regimen:
+            notes.append((n, dose_text(cycle)))
+        elif before.venetoclax_dose_mg != cycle.venetoclax_dose_mg:
+            notes.append((n, dose_text(cycle).split(" · ")[1]))
+    return notes
+
+
+def cycle_text(cycle: Cycle, days: int, known: bool) -> str:
+    """The hover text of a cycle."""
+    venetoclax = f"venetoclax {dose_text(cycle).split(' · ')[1]} × {days} d" + ("" if known else " (days not recorded)")
+    hma = f" · HMA {cycle.hma_days} d" if cycle.hma_days is not None else ""
+    return f"Cycle {cycle.number} · {cycle.start_date} · {cycle.regimen} · {venetoclax}{hma}"
+
+
+class TimelineChart:
+    """The cycle bars and their labels; `show` updates them in place. `count` is the number of bars."""
+
+    def __init__(self, plot: pg.PlotItem, theme: Theme):
+        self.plot = plot
+        plot.showAxis("right")
+        plot.getAxis("right").setStyle(showValues=False, tickLength=0)
+        plot.getAxis("left").setStyle(showValues=False, tickLength=0)
+        plot.setYRange(0, 1, padding=0)
+        self.bars = pg.BarGraphItem(x0=[], width=[], y0=[], height=[])
+        plot.addItem(self.bars)
+        self.numbers: ItemPool[pg.TextItem] = ItemPool(plot, self._number)
+        self.notes: ItemPool[pg.TextItem] = ItemPool(plot, self._note)
+        self.brushes = {regimen: QBrush(QColor(colour)) for regimen, colour in REGIMEN_COLOURS.items()}
+        self.hover = PointHover(plot, theme, radius=18, x_only=True)
+        self.theme = theme
+        self.count = 0
+        self.apply_theme(theme)
+        self.show(None, None)
+
+    def _number(self) -> pg.TextItem:
+        item = pg.TextItem(anchor=(0.5, 1), color=self.theme.foreground)
+        item.setFont(small_font(7.5))
+        return item
+
+    def _note(self) -> pg.TextItem:
+        item = pg.TextItem(anchor=(0, 0), color=self.theme.foreground)
+        item.setFont(small_font(7.5))
+        return item
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Axis and label colours of the palette."""
+        self.theme = theme
+        style_plot(self.plot, theme, "Cycles")
+        self.plot.showGrid(x=True, y=False, alpha=0.18)
+        self.bars.setOpts(pen=pen(theme.foreground, 0.6))
+        for item in (*self.numbers.items, *self.notes.items):
+            item.setColor(theme.foreground)
+        self.hover.apply_theme(theme)
+
+    def show(self, patient: Patient | None, evaluation: PatientEvaluation | None) -> None:
+        """Draw the cycles started on or before the evaluation date (None clears)."""
+        cycles: list[Cycle] = []
+        if patient is not None and evaluation is not None:
+            cycles = sorted((c for c in patient.cycles if c.start_date <= evaluation.as_of), key=lambda c: c.number)
+        self.count = len(cycles)
+        nominal = evaluation.params.cycle_length_days if evaluation else 28
+        days = [c.venetoclax_days if c.venetoclax_days is not None else nominal for c in cycles]
+        starts = np.array([to_x(c.start_date) - DAY / 2 for c in cycles], float)
+        widths = np.array([max(d, 1) * DAY for d in days], float)
+        brushes = [self.brushes.get(c.regimen, QBrush(QColor(OTHER_REGIMEN))) for c in cycles]
+        self.bars.setOpts(x0=starts, width=widths, y0=np.full(len(cycles), BAR_BOTTOM),
+                          height=np.full(len(cycles), BAR_HEIGHT), brushes=brushes)  # fmt: skip
+        centres = starts + widths / 2
+        for item, cycle, centre in zip(self.numbers.take(len(cycles)), cycles, centres, strict=True):
+            set_text(item, str(cycle.number))
+            item.setPos(centre, BAR_BOTTOM + BAR_HEIGHT + 0.02)
+        notes = change_notes(cycles)
+        row, previous = 0, None
+        for item, (n, text) in zip(self.notes.take(len(notes)), notes, strict=True):
+            close = previous is not None and (cycles[n].start_date - previous).days < NOTE_GAP_DAYS
+            row = (row + 1) % 2 if close else 0
+            previous = cycles[n].start_date
+            set_text(item, text)
+            item.setPos(starts[n], BAR_BOTTOM - 0.02 - 0.15 * row)
+        self.hover.set_points(
+            centres,
+            np.full(len(cycles), BAR_BOTTOM + BAR_HEIGHT),
+            lambda i: cycle_text(cycles[i], days[i], cycles[i].venetoclax_days is not None),
+        )

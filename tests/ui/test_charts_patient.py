@@ -1,0 +1,314 @@
+"""desktop.ui.charts.PatientCharts: series equal the records, in-place updates, thresholds from the parameters,
+CTCAE bands from desktop.clinical.ctcae, event lines on every plot, hover, empty state, export, speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+import time
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication
+
+from desktop.clinical.counts import merged_counts
+from desktop.clinical.ctcae import GRADE_BOUNDS
+from desktop.clinical.evaluation import evaluate_patient
+from desktop.clinical.mrd import classify
+from desktop.clinical.parameters import Parameters
+from desktop.domain import Cycle, Event, MrdSample
+from desktop.ui.charts import PatientCharts
+from desktop.ui.charts.style import DAY, to_x
+from tests.ui.conftest import TODAY
+
+
+@pytest.fixture
+def charts(qtbot):
+    widget = PatientCharts()
+    widget.resize(1200, 800)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def first(patients, condition):
+    return next(p for p in patients if condition(p, evaluate_patient(p, TODAY)))
+
+
+@pytest.fixture
+def negative_run_patient(demo_patients):
+    return first(demo_patients, lambda p, e: len(e.mrd.negative_run()) >= 3 and p.events)
+
+
+def mrd_records(patient, as_of=TODAY):
+    return sorted((s for s in patient.mrd if s.date <= as_of), key=lambda s: (s.date, s.specimen))
+
+
+def test_mrd_points_are_the_records_with_negatives_on_the_floor(charts, negative_run_patient):
+    evaluation = evaluate_patient(negative_run_patient, TODAY)
+    charts.show_patient(negative_run_patient, evaluation)
+    x, y = charts.mrd.samples.getOriginalDataset()
+    records = mrd_records(negative_run_patient)
+    floor = 10.0**charts.mrd.floor_log
+    assert list(x) == [to_x(s.date) for s in records]
+    assert list(y) == pytest.approx([s.ratio_pct if s.npm1_copies > 0 else floor for s in records])
+    assert any(s.npm1_copies == 0 for s in records)
+    assert charts.sample_count() == len(records)
+    assert floor <= min([evaluation.params.mrd_low_level_pct, *(s.ratio_pct for s in records if s.ratio_pct)]) / 10
+    assert charts.plots[0].ctrl.logYCheck.isChecked()  # log axis
+    assert charts.mrd.axis.tickStrings([charts.mrd.floor_log, 0.0, -2.0], 1.0, 1.0) == ["n.d.", "1", "0.01"]
+    assert charts.mrd.threshold.value() == pytest.approx(math.log10(evaluation.params.mrd_low_level_pct))
+    assert "2 % MRD-LL threshold" in charts.mrd.threshold_label.toPlainText()
+    run = evaluation.mrd.negative_run()
+    start, end = charts.mrd.run.getRegion()
+    assert charts.mrd.run.isVisible() and start < to_x(run[0].date) and end > to_x(run[-1].date)
+    assert f"{len(run)} negative samples" in next(t.toPlainText() for t in charts.mrd.run_labels if t.isVisible())
+    assert charts.plots[0].getAxis("left").labelText == "NPM1/ABL1 (%)"
+
+
+def test_specimen_is_the_shape_and_inadequate_samples_are_hollow(charts, demo_patients):
+    patient = first(demo_patients, lambda p, e: any(s.mrd_class == "inadequate" for s in e.mrd.samples))
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    spots = charts.mrd.samples.scatter.data
+    records = mrd_records(patient)
+    assert len(spots) == len(records)
+    for spot, sample in zip(spots, records, strict=True):
+        assert spot["symbol"] == {"BM": "o", "PB": "d"}[sample.specimen]
+        hollow = spot["brush"].color().alpha() == 0
+        assert hollow == (classify(sample.npm1_copies, sample.abl1_copies) == "inadequate")
+    assert {"o", "d"} <= {spot["symbol"] for spot in spots}
+
+
+def test_thresholds_and_classes_follow_the_parameters_used(charts, negative_run_patient):
+    params = Parameters(mrd_low_level_pct=0.5, abl1_min_copies=10_000_000)
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY, params))
+    assert charts.mrd.threshold.value() == pytest.approx(math.log10(0.5))
+    assert "0.5 % MRD-LL threshold" in charts.mrd.threshold_label.toPlainText()
+    assert any("&lt; 10,000,000" in text for text in charts.legend.texts)
+    negatives = [n for n, s in enumerate(mrd_records(negative_run_patient)) if s.npm1_copies == 0]
+    spots = charts.mrd.samples.scatter.data
+    assert all(spots[n]["brush"].color().alpha() == 0 for n in negatives)  # every negative is now inadequate
+    assert not charts.mrd.run.isVisible()
+
+
+def test_a_positive_run_shows_the_progression_level(charts, demo_patients):
+    patient = first(demo_patients, lambda p, e: len(e.mrd.positive_run()) >= 2 and e.mrd.negative_run() == ())
+    evaluation = evaluate_patient(patient, TODAY)
+    charts.show_patient(patient, evaluation)
+    lowest = min(s.ratio_pct for s in evaluation.mrd.positive_run())
+    assert charts.mrd.progression.isVisible()
+    expected = math.log10(lowest) + evaluation.params.progression_log_rise
+    assert charts.mrd.progression.value() == pytest.approx(expected)
+    assert not charts.mrd.run.isVisible()
+
+
+def test_counts_are_the_merged_records_in_their_units_with_ctcae_bands(charts, demo_patients):
+    patient = first(demo_patients, lambda p, e: any(a.code.startswith("neutropenia") for a in e.alerts))
+    evaluation = evaluate_patient(patient, TODAY)
+    charts.show_patient(patient, evaluation)
+    merged = merged_counts(patient.counts, TODAY)
+    for chart in charts.counts:
+        x, y = chart.line.getData()
+        field = chart.measure.field
+        assert list(x) == [to_x(c.date) for c in merged]
+        assert list(y) == [getattr(c, field) for c in merged]
+        bounds = {grade: bound for grade, bound in GRADE_BOUNDS[field] if grade >= 3}
+        assert {grade: band.getRegion()[1] for grade, band in chart.bands.items()} == bounds
+        assert all(f"grade {g} &lt; {b:g}" in chart.key for g, b in bounds.items())
+    assert charts.counts[0].recovery.value() == evaluation.params.recovery_anc
+    assert f"recovery ≥ {evaluation.params.recovery_anc:g}" in charts.counts[0].key
+    assert charts.counts[1].recovery.value() == evaluation.params.recovery_platelets
+    assert not charts.counts[2].recovery.isVisible()
+    assert "×10⁹/L" in charts.counts[0].hover.text_of(0) and "g/dL" in charts.counts[2].hover.text_of(0)
+    assert [c.plot.getAxis("left").labelText for c in charts.counts] == [
+        "ANC<br>(10⁹/L)", "PLT<br>(10⁹/L)", "Hb<br>(g/dL)"
+    ]  # fmt: skip
+
+
+def items_of(charts):
+    return [
+        charts.mrd.samples, charts.mrd.trend, charts.mrd.threshold, charts.mrd.run, charts.mrd.lane,
+        charts.mrd.progression, charts.timeline.bars, charts.legend.item, *charts.events.as_of_lines,
+        *(c.line for c in charts.counts), *(band for c in charts.counts for band in c.bands.values()),
+    ]  # fmt: skip
+
+
+def test_a_second_patient_reuses_every_item_and_replaces_the_data(charts, demo_patients, negative_run_patient):
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    before = items_of(charts)
+    other = first(demo_patients, lambda p, e: p.patient_id != negative_run_patient.patient_id and len(p.mrd) > 3)
+    charts.show_patient(other, evaluate_patient(other, TODAY))
+    assert all(a is b for a, b in zip(items_of(charts), before, strict=True))
+    x, _ = charts.mrd.samples.getOriginalDataset()
+    assert list(x) == [to_x(s.date) for s in mrd_records(other)]
+    assert len(charts.timeline.bars.opts["x0"]) == len([c for c in other.cycles if c.start_date <= TODAY])
+
+
+def test_refreshing_the_same_patient_creates_no_item(charts, negative_run_patient):
+    evaluation = evaluate_patient(negative_run_patient, TODAY)
+    charts.show_patient(negative_run_patient, evaluation)
+    scene_items = len(charts.canvas.scene().items())
+    charts.plots[0].setXRange(to_x(TODAY) - 90 * DAY, to_x(TODAY), padding=0)
+    charts.show_patient(negative_run_patient, evaluation)
+    assert len(charts.canvas.scene().items()) == scene_items
+    assert charts.plots[0].vb.viewRange()[0][0] == pytest.approx(to_x(TODAY) - 90 * DAY)  # zoom kept
+
+
+def test_adding_a_cycle_adds_a_bar_in_place(charts, demo_patients):
+    patient = first(demo_patients, lambda p, e: p.cycles and not p.events and e.state.state == "on_therapy")
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    bars = charts.timeline.bars
+    last = max(patient.cycles, key=lambda c: c.number)
+    cycle = Cycle(number=last.number + 1, start_date=TODAY - dt.timedelta(days=3), regimen="VEN-DEC",
+                  venetoclax_dose_mg=100.0, venetoclax_days=14)  # fmt: skip
+    unknown = Cycle(number=last.number + 2, start_date=TODAY, regimen="VEN-DEC")
+    changed = patient.model_copy(update={"cycles": [*patient.cycles, cycle, unknown]})
+    charts.show_patient(changed, evaluate_patient(changed, TODAY))
+    assert charts.timeline.bars is bars
+    assert charts.timeline.count == len(patient.cycles) + 2
+    assert len(bars.opts["x0"]) == len(patient.cycles) + 2
+    assert bars.opts["width"][-2] == pytest.approx(14 * DAY)
+    assert bars.opts["width"][-1] == pytest.approx(28 * DAY)  # days unknown: the nominal cycle length
+    assert bars.opts["x0"][-2] == pytest.approx(to_x(cycle.start_date) - DAY / 2)
+    numbers = [t.toPlainText() for t in charts.timeline.numbers.visible()]
+    assert numbers[-2:] == [str(cycle.number), str(unknown.number)]
+    notes = [t.toPlainText() for t in charts.timeline.notes.visible()]
+    assert notes[-2:] == ["VEN-DEC · 100 mg", "dose not recorded"]
+
+
+def test_events_are_lines_on_every_plot_at_the_same_date(charts, demo_patients):
+    patient = first(demo_patients, lambda p, e: {"discontinuation", "rechallenge"} <= {ev.type for ev in p.events})
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    dates = sorted(to_x(e.date) for e in patient.events)
+    assert len(charts.events.pools) == len(charts.plots) == 5
+    for pool, plot in zip(charts.events.pools, charts.plots, strict=True):
+        visible = pool.visible()
+        assert sorted(line.value() for line in visible) == dates
+        assert all(line in plot.items for line in visible)
+    labels = [line.label.toPlainText() for line in charts.events.pools[0].visible()]
+    assert any("discontinuation" in text for text in labels) and any("rechallenge" in text for text in labels)
+    stop = Event(date=TODAY - dt.timedelta(days=1), type="death")
+    charts.show_patient(
+        patient.model_copy(update={"events": [*patient.events, stop]}), evaluate_patient(patient, TODAY)
+    )
+    assert all(len(pool.visible()) == len(dates) + 1 for pool in charts.events.pools)
+
+
+def test_records_after_the_evaluation_date_are_not_drawn(charts, negative_run_patient):
+    as_of = sorted(s.date for s in negative_run_patient.mrd)[2]
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, as_of))
+    x, _ = charts.mrd.samples.getOriginalDataset()
+    assert max(x) <= to_x(as_of) and len(x) == len(mrd_records(negative_run_patient, as_of))
+    assert max(charts.counts[0].line.getData()[0]) <= to_x(as_of)
+    assert all(line.value() == to_x(as_of) for line in charts.events.as_of_lines)
+
+
+def test_one_linked_date_axis_labelled_only_at_the_bottom(charts, negative_run_patient):
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    axes = [plot.getAxis("bottom") for plot in charts.plots]
+    assert all(isinstance(axis, pg.DateAxisItem) and axis.utcOffset == 0 for axis in axes)
+    assert [axis.style["showValues"] for axis in axes] == [False, False, False, False, True]
+    assert all(plot.vb.linkedView(pg.ViewBox.XAxis) is charts.plots[0].vb for plot in charts.plots[1:])
+    charts.plots[0].setXRange(to_x(TODAY) - 60 * DAY, to_x(TODAY), padding=0)
+    for plot in charts.plots:
+        assert plot.vb.viewRange()[0] == pytest.approx([to_x(TODAY) - 60 * DAY, to_x(TODAY)])
+    charts.reset_zoom()
+    assert charts.plots[-1].vb.viewRange()[0][0] < to_x(negative_run_patient.cycles[0].start_date)
+    assert to_x(dt.date(2024, 3, 13)) % DAY == DAY / 2  # noon UTC
+
+
+def test_hover_names_the_value_and_the_date(charts, negative_run_patient, qtbot):
+    charts.show()
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    qtbot.waitExposed(charts)
+    sample = next(s for s in mrd_records(negative_run_patient) if s.npm1_copies > 0)
+    where = charts.plots[0].vb.mapViewToScene(QPointF(to_x(sample.date), math.log10(sample.ratio_pct)))
+    with qtbot.waitSignal(charts.point_hovered) as signal:
+        charts._mouse_moved(where)
+    text = signal.args[0]
+    assert text.startswith(f"{sample.date} · {sample.specimen} · NPM1/ABL1 {sample.ratio_pct:.3g} %")
+    assert f"{sample.abl1_copies:,.0f} copies" in text
+    assert charts.mrd.hover.label.isVisible() and charts.mrd.hover.label.toPlainText() == text
+    count = merged_counts(negative_run_patient.counts, TODAY)[5]
+    where = charts.plots[1].vb.mapViewToScene(QPointF(to_x(count.date), count.anc))
+    with qtbot.waitSignal(charts.point_hovered) as signal:
+        charts._mouse_moved(where)
+    assert signal.args[0].startswith(f"{count.date} · ANC {count.anc:g} ×10⁹/L")
+    assert not charts.mrd.hover.label.isVisible()
+    with qtbot.waitSignal(charts.point_hovered) as signal:
+        charts._mouse_moved(QPointF(-50, -50))
+    assert signal.args == [""]
+
+
+def test_clear_shows_the_empty_state_and_empties_every_series(charts, negative_run_patient):
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    charts.clear()
+    assert charts.stack.currentWidget() is charts.empty and charts.empty.text() == "No patient selected"
+    assert len(charts.mrd.samples.getOriginalDataset()[0] or []) == 0
+    assert all(len(c.line.getData()[0] or []) == 0 for c in charts.counts)
+    assert len(charts.timeline.bars.opts["x0"]) == 0
+    assert not charts.mrd.run.isVisible() and not charts.mrd.progression.isVisible()
+    assert all(not pool.visible() for pool in charts.events.pools)
+    assert not any(line.isVisible() for line in charts.events.as_of_lines)
+    assert charts.patient is None
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    assert charts.stack.currentWidget() is charts.canvas
+
+
+def test_export_writes_png_and_svg(charts, negative_run_patient, tmp_path, qtbot):
+    charts.show()
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    qtbot.waitExposed(charts)
+    charts.export_image(tmp_path / "charts.png")
+    charts.export_image(tmp_path / "charts.SVG")
+    image = QImage(str(tmp_path / "charts.png"))
+    assert (tmp_path / "charts.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.width() >= 2 * charts.canvas.width() - 40
+    svg = (tmp_path / "charts.SVG").read_text(encoding="utf-8")
+    assert "<svg" in svg[:2000] and "NPM1/ABL1" in svg and len(svg) > 20_000
+
+
+def test_the_canvas_follows_a_dark_palette(charts):
+    app = QApplication.instance()
+    original = app.palette()
+    dark = QPalette(original)
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e6e6e6"))
+    try:
+        app.setPalette(dark)
+        QApplication.processEvents()
+        assert charts.theme.background == QColor("#1e1e1e")
+        assert charts.canvas.backgroundBrush().color() == QColor("#1e1e1e")
+        assert charts.plots[0].getAxis("left").textPen().color() == QColor("#e6e6e6")
+    finally:
+        app.setPalette(original)
+
+
+def test_show_patient_updates_in_well_under_20_ms(charts, demo_patients):
+    patients = [p for p in demo_patients if 70 <= len(p.cycles) + len(p.mrd) + len(p.counts) + len(p.events) <= 110]
+    evaluations = [evaluate_patient(p, TODAY) for p in patients[:8]]
+    charts.show_patient(patients[0], evaluations[0])
+    times = []
+    for _ in range(3):
+        for patient, evaluation in zip(patients, evaluations, strict=False):
+            start = time.perf_counter()
+            charts.show_patient(patient, evaluation)
+            times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.020
+
+
+def test_a_patient_without_records_shows_empty_axes(charts):
+    from tests.builders import make_patient
+
+    patient = make_patient(cycles=0, mrd=[], counts=[], responses=[], adverse_events=[])
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    assert charts.stack.currentWidget() is charts.canvas
+    assert len(charts.mrd.samples.getOriginalDataset()[0] or []) == 0
+    single = patient.model_copy(
+        update={"mrd": [MrdSample(date=TODAY, specimen="PB", npm1_copies=0.0, abl1_copies=50_000.0)]}
+    )
+    charts.show_patient(single, evaluate_patient(single, TODAY))
+    assert np.allclose(charts.mrd.samples.getOriginalDataset()[1], [10.0**charts.mrd.floor_log])
