@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from desktop.domain.records import (
     AdverseEvent,
@@ -39,6 +39,8 @@ PATIENT_FIELDS: tuple[str, ...] = (
     "mrn",
     "name",
     "birth_date",
+    "birth_year",
+    "age_over_89",
     "sex",
     "diagnosis_date",
     "npm1_type",
@@ -56,6 +58,8 @@ class Patient(Record):
     mrn: OptionalText | None = None
     name: OptionalText | None = None
     birth_date: dt.date | None = None
+    birth_year: Annotated[int, Field(ge=1850, le=2200)] | None = None
+    age_over_89: Literal[True] | None = None
     sex: Sex | None = None
     diagnosis_date: dt.date
     npm1_type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)] | None = None
@@ -67,6 +71,16 @@ class Patient(Record):
     responses: list[Response] = Field(default_factory=list)
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _birth_fields_agree(self) -> Patient:
+        """De-identified patients keep a birth year, or only `age_over_89` (HIPAA Safe Harbor); never both
+        with a full birth date that disagrees."""
+        if self.birth_year is not None and self.birth_date is not None and self.birth_date.year != self.birth_year:
+            raise ValueError(f"birth_year {self.birth_year} disagrees with birth_date {self.birth_date}")
+        if self.age_over_89 and (self.birth_year is not None or self.birth_date is not None):
+            raise ValueError("age_over_89 stands in for the birth date and year: give one or the other")
+        return self
 
     def to_exchange(self) -> dict[str, object]:
         """The patient as an exchange-file object (JSON-ready; absent optional fields omitted)."""

@@ -103,6 +103,8 @@ def patient_problems(patient: Patient, today: dt.date) -> list[Problem]:
             problems.append(
                 Problem(pid, None, "birth_date", f"{patient.birth_date} is after the diagnosis date {diagnosis}")
             )
+    if patient.birth_year is not None and patient.birth_year > diagnosis.year:
+        problems.append(Problem(pid, None, "birth_year", f"{patient.birth_year} is after the diagnosis year"))
     for kind in RECORD_KINDS:
         records = getattr(patient, kind) or ()
         for index, record in enumerate(records):

@@ -16,6 +16,8 @@ PATIENT_COLUMNS: tuple[str, ...] = (
     "mrn",
     "name",
     "birth_date",
+    "birth_year",
+    "age_over_89",
     "sex",
     "diagnosis_date",
     "npm1_type",
@@ -53,6 +55,8 @@ def patient_row(patient: Patient) -> tuple[Any, ...]:
         patient.mrn,
         patient.name,
         to_sql(patient.birth_date),
+        patient.birth_year,
+        1 if patient.age_over_89 else None,
         patient.sex,
         patient.diagnosis_date.isoformat(),
         patient.npm1_type,
@@ -100,6 +104,8 @@ def build_patient(row: Sequence[Any], records: dict[str, list[Record]]) -> Patie
     for column, value in zip(PATIENT_COLUMNS[:-1], row[:-1], strict=True):
         if value is not None:
             data[column] = _fromiso(value) if column in _DATE_COLUMNS else value
+    if "age_over_89" in data:
+        data["age_over_89"] = True
     for column in PATIENT_COLUMNS[:-1]:
         data.setdefault(column, None)
     tested = bool(row[-1])

@@ -130,6 +130,12 @@ CREATE TABLE settings (
 """
 
 
+_V3 = """
+ALTER TABLE patients ADD COLUMN birth_year INTEGER CHECK (birth_year BETWEEN 1850 AND 2200);
+ALTER TABLE patients ADD COLUMN age_over_89 INTEGER CHECK (age_over_89 = 1)
+"""
+
+
 def _execute_statements(db: Database, script: str) -> None:
     # Not `executescript`: it would commit the migration's open transaction first.
     for statement in script.split(";"):
@@ -147,6 +153,11 @@ def _migrate_to_2(db: Database) -> None:
     _execute_statements(db, _V2)
 
 
+def _migrate_to_3(db: Database) -> None:
+    """Version 3: `birth_year` and `age_over_89`, what a de-identified patient keeps of the birth date."""
+    _execute_statements(db, _V3)
+
+
 #: MIGRATIONS[i] takes the registry from version i to i + 1.
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migrate_to_1, _migrate_to_2)
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -98,7 +98,8 @@ def test_edit_mode_is_prefilled_and_returns_only_the_changes(qtbot):
     patient = make_patient("P1")
     dialog = open_dialog(qtbot, patient)
     assert dialog.windowTitle() == "Edit patient — P1" and dialog.ok_button.text() == "Save"
-    assert {n: dialog.fields[n].read()[0] for n in PATIENT_FIELDS} == {n: getattr(patient, n) for n in PATIENT_FIELDS}
+    shown = [n for n in PATIENT_FIELDS if n not in ("birth_year", "age_over_89")]  # de-identified imports only
+    assert {n: dialog.fields[n].read()[0] for n in shown} == {n: getattr(patient, n) for n in shown}
     assert dialog.valid and dialog.changes() == {}
     dialog.fields["name"].line.setText("Rossi, Maria Grazia")
     dialog.fields["sex"].write(None)
@@ -172,3 +173,11 @@ def test_tab_order_follows_the_form(qtbot):
     names = [w.objectName() or w.text() for w in seen]
     assert names[:10] == ["patient_id", "mrn", "name", "birth_date_known", "birth_date", "sex", "diagnosis_date",
                           "npm1_type", "baseline_npm1_abl1_pct", "Save"]  # fmt: skip
+
+
+def test_editing_a_de_identified_patient_keeps_its_birth_year(qtbot):
+    patient = make_patient("P1").model_copy(update={"birth_date": None, "birth_year": 1950, "name": None})
+    dialog = open_dialog(qtbot, patient)
+    dialog.fields["npm1_type"].line.setText("B")
+    dialog.ok_button.click()
+    assert dialog.changes() == {"npm1_type": "B"}

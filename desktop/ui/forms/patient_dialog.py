@@ -64,7 +64,8 @@ class PatientDialog(EntryDialog):
             self.fields["diagnosis_date"].write(self.today)
         else:
             for name in PATIENT_FIELDS:
-                self.fields[name].write(getattr(patient, name))
+                if name in self.fields:  # birth_year and age_over_89 come only from de-identified imports
+                    self.fields[name].write(getattr(patient, name))
             self.fields[TESTED].write(patient.co_mutations is not None)
             if patient.co_mutations:
                 found = len(patient.co_mutations)
@@ -113,8 +114,9 @@ class PatientDialog(EntryDialog):
                 data[name] = value
         tested = self.fields[TESTED].read()[0]
         if self.original is not None:
-            records = {kind: getattr(self.original, kind) for kind in RECORD_KINDS}
-            data = {**records, **data}
+            kept = {name: getattr(self.original, name) for name in (*RECORD_KINDS, *PATIENT_FIELDS)
+                    if name not in self.fields}  # fmt: skip
+            data = {**kept, **data}
         data["co_mutations"] = (data.get("co_mutations") or []) if tested else None
         try:
             candidate = Patient.model_validate(data)
