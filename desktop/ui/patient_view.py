@@ -16,7 +16,7 @@ from desktop.domain import Patient
 from desktop.store import AuditEntry, StoredPatient
 from desktop.ui import wording
 from desktop.ui.alerts_view import FollowUpView, read_only_table
-from desktop.ui.plots import PatientCharts
+from desktop.ui.charts import PatientCharts
 from desktop.ui.records_view import RecordsView
 
 Index = QModelIndex | QPersistentModelIndex

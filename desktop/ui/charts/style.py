@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 DAY = 86_400.0
 _EPOCH = dt.date(1970, 1, 1)
@@ -122,6 +122,9 @@ def style_plot(plot: pg.PlotItem, theme: Theme, y_label: str) -> None:
         axis.enableAutoSIPrefix(False)  # units are in the labels; also spares a label re-layout per range change
         axis.setPen(pen(theme.foreground))
         axis.setTextPen(pen(theme.foreground))
+        # An axis repaints by replaying a QPicture of its ticks, text and grid (~2 ms each): paint it from a
+        # pixmap cache instead, redrawn only when its range changes (patient switch 44 → ~35 ms).
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
     plot.getAxis("right").setWidth(RIGHT_AXIS_WIDTH)
     plot.setLabel("left", y_label, color=theme.foreground.name(), **{"font-size": "9pt"})
