@@ -18,6 +18,8 @@ from typing import Any, NoReturn
 from desktop import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: `export --format` choices (desktop.services.transfer.EXPORT_FORMATS; not imported here, for start-up time).
+EXPORT_FORMATS = ("json", "csv", "xlsx", "fhir", "redcap")
 log = logging.getLogger("desktop.cli")
 
 
@@ -93,8 +95,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.services.transfer import export_registry
 
-    count = export_registry(Path(args.db), args.format, Path(args.out), progress=_progress_bar("export"))
-    _info(f"exported {count} patients to {args.out}")
+    count = export_registry(
+        Path(args.db), args.format, Path(args.out), progress=_progress_bar("export"), deidentify=args.deidentify
+    )
+    _info(f"exported {count} {'de-identified ' if args.deidentify else ''}patients to {args.out}")
     return EXIT_OK
 
 
@@ -228,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     imp = sub.add_parser("import", help="import a registry file, all or nothing")
-    imp.add_argument("file", help="registry exchange file (.json)")
+    imp.add_argument(
+        "file", help="registry file: .json (exchange file or FHIR Bundle), .ndjson, .csv/.zip/folder, .xlsx"
+    )
     imp.add_argument("--db", required=True, help="registry file (created if absent)")
     imp.add_argument("--replace", action="store_true", help="replace patients whose id is already in the registry")
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
@@ -236,8 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="export the registry")
     exp.add_argument("--db", required=True, help="registry file")
-    exp.add_argument("--format", required=True, choices=["json"], help="output format")
-    exp.add_argument("--out", required=True, help="output file")
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="json: exchange file v1; csv: tables in a folder or .zip; xlsx: workbook; "
+        "fhir: R4 Bundle (.json), .ndjson or bulk-data folder; redcap: dictionary + data in a folder or .zip",
+    )
+    exp.add_argument("--out", required=True, help="output file or folder (replaced atomically)")
+    exp.add_argument(
+        "--deidentify",
+        action="store_true",
+        help="HIPAA Safe Harbor: no names, MRNs or birth dates; pseudonymous ids; dates shifted per patient",
+    )
     exp.set_defaults(func=cmd_export)
 
     for name, what in (

@@ -200,9 +200,16 @@ def parse_registry_json(text: str | bytes, today: dt.date | None = None) -> Regi
         ids = [p.get("patient_id") if isinstance(p, dict) else None for p in entries]
         found = problems_from_error(error, ids, loc_prefix=("patients",))
         raise InvalidData(found + _duplicate_ids(ids)) from None
-    problems = _duplicate_ids([p.patient_id for p in registry.patients])
-    for patient in registry.patients:
-        problems.extend(patient_problems(patient, today))
+    problems = registry_problems(registry.patients, today)
     if problems:
         raise InvalidData(problems)
     return registry
+
+
+def registry_problems(patients: Sequence[Patient], today: dt.date) -> list[Problem]:
+    """The rules that need more than one record: duplicate patient ids, then each patient's whole-patient
+    rules (`patient_problems`). Every reader of a registry file applies them after the models."""
+    problems = _duplicate_ids([p.patient_id for p in patients])
+    for patient in patients:
+        problems.extend(patient_problems(patient, today))
+    return problems

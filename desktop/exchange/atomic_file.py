@@ -26,6 +26,8 @@ def atomic_output(target: Path, *, directory: bool = False) -> Iterator[Path]:
         tmp = Path(name)
     try:
         yield tmp
+        # mkstemp/mkdtemp create private files; the export gets the mode of any file the user saves.
+        os.chmod(tmp, (0o777 if directory else 0o666) & ~_umask())
         if directory and target.is_dir():
             shutil.rmtree(target)
         os.replace(tmp, target)
@@ -35,3 +37,10 @@ def atomic_output(target: Path, *, directory: bool = False) -> Iterator[Path]:
         else:
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then restoring it)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask

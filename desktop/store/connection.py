@@ -67,6 +67,21 @@ def transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read_transaction(db: Database) -> Iterator[Database]:
+    """One read transaction: every read inside sees the same committed state (WAL: writers go on)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN DEFERRED")
+    try:
+        db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # starts the snapshot now
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+
+
 def _refuse_foreign(db: Database, path: Path, fresh: bool) -> int:
     """Refuse a database that is not a VenTrack registry or is newer; return its schema version."""
     app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]

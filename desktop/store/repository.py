@@ -6,6 +6,7 @@ backup first. Records carry their table `id` only here (see `StoredPatient`); th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from sqlite_utils import Database
 from desktop.domain import RECORD_KINDS, InvalidData, Patient, Problem, Record, validate_patient
 from desktop.store import audit
 from desktop.store.backup import backup_registry
-from desktop.store.connection import open_database, schema_version, transaction
+from desktop.store.connection import open_database, read_transaction, schema_version, transaction
 from desktop.store.rows import (
     PATIENT_COLUMNS,
     RECORD_BUILDERS,
@@ -127,6 +128,13 @@ class Registry:
         return schema_version(self.db)
 
     # ---- reads -------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read from one consistent state of the registry: commits by others made meanwhile are not seen
+        (a read transaction; in WAL mode it blocks no writer). Must not enclose writes."""
+        with read_transaction(self.db):
+            yield
 
     def data_version(self) -> int:
         """A number that changes when another connection (another VenTrack, a CLI import) commits a change."""

@@ -34,7 +34,10 @@ from desktop.ui.workers import Progress
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
-IMPORT_FILTER = "Registry files (*.json *.xlsx *.zip *.csv);;JSON (*.json);;Excel (*.xlsx);;CSV (*.zip *.csv);;All (*)"
+IMPORT_FILTER = (
+    "Registry files (*.json *.ndjson *.xlsx *.zip *.csv);;VenTrack or FHIR JSON (*.json *.ndjson);;"
+    "Excel (*.xlsx);;CSV tables (*.zip *.csv);;All (*)"
+)
 EXPORT_CHOICES = {  # label → (format, suffix or "" for a folder, file-dialog filter)
     "VenTrack JSON (exchange file v1)": ("json", ".json", "JSON (*.json)"),
     "CSV tables in a .zip": ("csv", ".zip", "Zip archive (*.zip)"),
@@ -184,9 +187,7 @@ class Transfers(QObject):
         db_path, source = self.window.session.path, preview.file.name
 
         def work(progress: Progress) -> int:
-            with Registry.open(db_path) as registry:
-                registry.import_patients(preview.patients, source=source, replace=replace, progress=progress)
-            return len(preview.patients)
+            return transfer.write_import(db_path, preview.patients, source, replace=replace, progress=progress)
 
         def done(count: int) -> None:
             self.window.session.accept_changes()
