@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlite_utils import Database
 from desktop.domain import RECORD_KINDS, InvalidData, Patient, Problem, Record, validate_patient
 from desktop.store import audit
 from desktop.store.backup import backup_registry
-from desktop.store.connection import open_database, read_transaction, schema_version, transaction
+from desktop.store.connection import RegistryError, open_database, read_transaction, schema_version, transaction
 from desktop.store.rows import (
     PATIENT_COLUMNS,
     RECORD_BUILDERS,
@@ -33,6 +34,9 @@ from desktop.store.schema import RECORD_COLUMNS, RECORD_ORDER
 Progress = Callable[[int, int], None]
 _IMPORT_CHUNK = 500
 _READ_CHUNK = 500
+#: The settings key of the de-identification secret (`Registry.deidentification_key`).
+DEIDENTIFICATION_KEY_SETTING = "deidentification_key"
+_DEIDENTIFICATION_KEY_BYTES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +301,37 @@ class Registry:
                 (key, value),
             )
             audit.write(self.db, "change_setting", None, "settings", key, old, value)
+
+    def deidentification_key(self) -> bytes:
+        """The registry's secret for de-identified exports (pseudonyms and date shifts): 32 random bytes.
+
+        Created on first use, once per registry even when two programs ask at the same time, and kept in
+        the settings table (hex, key `deidentification_key`); the audit log records only that it was
+        created. The key never leaves the registry: nothing prints or exports it (backups, being copies of
+        the registry, hold it). Creating it writes, so the first call must not be inside a transaction or
+        `snapshot()`: call it before entering one.
+        """
+        stored = self.get_setting(DEIDENTIFICATION_KEY_SETTING)
+        if stored is None:
+            if self.db.conn.in_transaction:
+                raise RegistryError("the de-identification key must first be created outside a transaction")
+            with transaction(self.db):
+                created = self.db.conn.execute(
+                    "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                    (DEIDENTIFICATION_KEY_SETTING, secrets.token_hex(_DEIDENTIFICATION_KEY_BYTES)),
+                ).rowcount
+                if created:
+                    audit.write(
+                        self.db, "create_setting", None, "settings", DEIDENTIFICATION_KEY_SETTING, None, "created"
+                    )
+                stored = self.get_setting(DEIDENTIFICATION_KEY_SETTING)
+        try:
+            key = bytes.fromhex(stored or "")
+        except ValueError:
+            key = b""
+        if len(key) != _DEIDENTIFICATION_KEY_BYTES:
+            raise RegistryError(f"{self.path}: the de-identification key in the settings is damaged")
+        return key
 
     def add_patient(self, patient: Patient, today: dt.date | None = None) -> None:
         """Add a new patient with all its records; InvalidData if invalid or the id exists."""
