@@ -13,9 +13,10 @@ Reading converts each cell to the model's type, then validates through the domai
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from desktop.domain import PATIENT_FIELDS, RECORD_KINDS, Patient
@@ -97,43 +98,36 @@ class CellError(ValueError):
 
 
 ABSENT = object()
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FLAGS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
-def _number_text(value: str) -> str:
-    text = value.strip()
-    if not _DECIMAL.fullmatch(text):
-        raise CellError(f"not a number: {value!r}")
-    return text
-
-
 def to_float(value: object) -> float:
-    """A cell of a float column."""
-    if isinstance(value, bool):
-        raise CellError(f"not a number: {value!r}")
-    if isinstance(value, int | float):
-        return float(value)
+    """A cell of a float column: a number, or a decimal text (`12`, `12.5`, `1e-05`; no `nan`, `inf`, `1_0`)."""
     if isinstance(value, str):
-        return float(_number_text(value))
+        try:
+            number = float(value)
+        except ValueError:
+            raise CellError(f"not a number: {value!r}") from None
+        if "_" in value or not math.isfinite(number):
+            raise CellError(f"not a number: {value!r}")
+        return number
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
     raise CellError(f"not a number: {value!r}")
 
 
 def to_int(value: object) -> int:
     """A cell of a whole-number column (`3`, `3.0` or the number 3.0 from a spreadsheet)."""
-    if isinstance(value, bool):
-        raise CellError(f"not a whole number: {value!r}")
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str):
-        text = _number_text(value)
-        if re.fullmatch(r"[+-]?\d+", text):
-            return int(text)
-        value = float(text)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise CellError(f"not a whole number: {value!r}")
+    try:
+        number = to_float(value)
+    except CellError:
+        raise CellError(f"not a whole number: {value!r}") from None
+    if not number.is_integer():
+        raise CellError(f"not a whole number: {value!r}")
+    return int(number)
 
 
 def to_date(value: object) -> dt.date:
@@ -155,10 +149,10 @@ def to_date(value: object) -> dt.date:
 def to_text(value: object) -> str:
     """A cell of a text column, with the `'` of `neutralise` stripped; numbers read as typed."""
     if isinstance(value, str):
-        return restore(value)
+        return value[1:] if value[:1] == "'" else value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -166,7 +160,7 @@ def to_text(value: object) -> str:
 
 
 def to_flag(value: object) -> bool:
-    """A `yes`/`no` cell."""
+    """A `yes`/`no` cell (also `true`/`false`, `1`/`0`, or a spreadsheet boolean)."""
     if isinstance(value, bool):
         return value
     flag = _FLAGS.get(str(value).strip().lower()) if isinstance(value, str | int) else None
@@ -175,11 +169,17 @@ def to_flag(value: object) -> bool:
     return flag
 
 
-_CONVERT = {TEXT: to_text, INT: to_int, FLOAT: to_float, DATE: to_date, FLAG: to_flag}
+CONVERTERS: dict[str, Callable[[object], object]] = {
+    TEXT: to_text,
+    INT: to_int,
+    FLOAT: to_float,
+    DATE: to_date,
+    FLAG: to_flag,
+}
 
 
 def convert(kind: str, value: object) -> object:
-    """A raw cell as the model's type; `ABSENT` for an empty cell. Raises `CellError`."""
-    if value is None or (isinstance(value, str) and (value == "" or (kind != TEXT and not value.strip()))):
+    """A raw cell as the model's type; `ABSENT` for an empty cell (blank, for other than text). Raises `CellError`."""
+    if value is None or value == "" or (kind != TEXT and isinstance(value, str) and not value.strip()):
         return ABSENT
-    return _CONVERT[kind](value)
+    return CONVERTERS[kind](value)

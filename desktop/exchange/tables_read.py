@@ -8,6 +8,7 @@ field, and ends with the table row it came from, e.g. `P0003: mrd[2]: npm1_copie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,15 +81,19 @@ def _cells(
     kinds = KINDS[name]
     values: dict[str, Any] = {}
     errors: list[tuple[str | None, str]] = []
+    size = len(cells)
     for index, column in columns:
+        raw = cells[index] if index < size else None
+        if raw is None or raw == "":
+            continue
         try:
-            value = convert(kinds[column], cells[index] if index < len(cells) else None)
+            value = convert(kinds[column], raw)
         except CellError as error:
             errors.append((column, str(error)))
             continue
         if value is not ABSENT:
             values[column] = value
-    if not _is_blank(cells[len(columns) :]):
+    if size > len(columns) and not _is_blank(cells[len(columns) :]):
         errors.append((None, "cells beyond the last column"))
     return values, errors
 
@@ -153,9 +158,12 @@ class _Assembly:
             try:
                 patients.append(validate_patient(entry.data, today))
             except InvalidData as error:
-                for problem in error.problems:
-                    if (problem.record, problem.field) in entry.bad:
-                        continue
+                failed = entry.bad | {(problem.record, problem.field) for problem in error.problems}
+                found = [p for p in error.problems if (p.record, p.field) not in entry.bad]
+                found += [
+                    p for p in _whole_patient_problems(entry.data, failed, today) if (p.record, p.field) not in failed
+                ]
+                for problem in found:
                     reason = f"{problem.reason} {self._where(entry, problem.record)}"
                     self.found.append(Problem(problem.patient_id, problem.record, problem.field, reason))
         return patients
@@ -164,6 +172,32 @@ class _Assembly:
     def _where(entry: _Entry, record: str | None) -> str:
         label, row = entry.rows.get(record or "", (entry.label, entry.row))
         return f"({label} row {row})"
+
+
+def _whole_patient_problems(
+    data: dict[str, Any], failed: set[tuple[str | None, str | None]], today: dt.date
+) -> list[Problem]:
+    """The whole-patient rules (dates, cycle numbers) on what is left without the failed fields and records,
+    so that they are reported along with the field problems; records keep their original index."""
+    records = {record for record, _ in failed if record}
+    kept: dict[str, list[int]] = {}
+    pruned = {name: value for name, value in data.items() if (None, name) not in failed}
+    for kind in RECORD_KINDS:
+        if isinstance(data.get(kind), list):
+            kept[kind] = [i for i in range(len(data[kind])) if f"{kind}[{i}]" not in records]
+            pruned[kind] = [data[kind][i] for i in kept[kind]]
+    try:
+        validate_patient(pruned, today)
+    except InvalidData as error:
+        problems = []
+        for problem in error.problems:
+            record = problem.record
+            match = re.fullmatch(r"(\w+)\[(\d+)\]", record or "")
+            if match and match[1] in kept:
+                record = f"{match[1]}[{kept[match[1]][int(match[2])]}]"
+            problems.append(Problem(problem.patient_id, record, problem.field, problem.reason))
+        return problems
+    return []
 
 
 def _rows(table: RawTable, found: list[Problem]) -> Iterable[tuple[int, Sequence[object]]]:
