@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -92,6 +93,8 @@ def _csv_rows(handle: TextIO) -> Iterator[list[str]]:
         raise TableError("not UTF-8 text (save it as 'CSV UTF-8')") from None
     except csv.Error as error:
         raise TableError(f"not a valid CSV file: {error}") from None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise TableError(f"cannot be read: {error}") from None
 
 
 def _table(label: str, handle: TextIO, problems: list[Problem]) -> RawTable | None:
@@ -104,34 +107,48 @@ def _table(label: str, handle: TextIO, problems: list[Problem]) -> RawTable | No
     return RawTable(label, header, rows)
 
 
-def _open_members(path: Path, stack: ExitStack, problems: list[Problem]) -> dict[str, tuple[str, TextIO]]:
-    """`table → (label, text handle)` of the table files in the folder or `.zip` at `path`."""
-    handles: dict[str, tuple[str, TextIO]] = {}
+def _folder_members(folder: Path) -> list[tuple[str, Callable[[], TextIO]]]:
+    """`(file name, opener)` of the CSV files in a folder."""
+    children = sorted(child for child in folder.iterdir() if child.suffix.lower() == ".csv")
+    return [(child.name, partial(child.open, encoding=ENCODING, newline="")) for child in children]
+
+
+def _zip_members(archive: zipfile.ZipFile, problems: list[Problem]) -> list[tuple[str, Callable[[], TextIO]]]:
+    """`(file name, opener)` of the CSV files beside the archive's `patients.csv` (at its root or in a folder)."""
+    names = [
+        name
+        for name in archive.namelist()
+        if name.lower().endswith(".csv") and not name.startswith("__MACOSX/")
+        and not posixpath.basename(name).startswith("._")
+    ]  # fmt: skip
+    bases = sorted({posixpath.dirname(n) for n in names if posixpath.basename(n).lower() == FILES["patients"]})
+    if len(bases) > 1:
+        problems.append(Problem(None, None, None, f"the archive holds several patients.csv files: {bases}"))
+
+    def opener(name: str) -> TextIO:
+        return io.TextIOWrapper(archive.open(name), encoding=ENCODING, newline="")
+
+    base = bases[0] if bases else ""
+    return [(posixpath.basename(n), partial(opener, n)) for n in names if posixpath.dirname(n) == base]
+
+
+def _open_tables(path: Path, stack: ExitStack, problems: list[Problem]) -> dict[str, RawTable]:
+    """The tables in the folder or `.zip` at `path`, their files open on `stack`."""
     if path.is_dir():
-        members = [(child.name, child) for child in sorted(path.iterdir()) if child.suffix.lower() == ".csv"]
-        opener: Callable[[object], TextIO] = lambda child: child.open(encoding=ENCODING, newline="")  # noqa: E731
+        members = _folder_members(path)
     else:
-        archive = stack.enter_context(zipfile.ZipFile(path))
-        names = [
-            name
-            for name in archive.namelist()
-            if name.lower().endswith(".csv") and not name.startswith("__MACOSX/")
-            and not posixpath.basename(name).startswith("._")
-        ]  # fmt: skip
-        bases = sorted({posixpath.dirname(n) for n in names if posixpath.basename(n).lower() == FILES["patients"]})
-        if len(bases) > 1:
-            problems.append(Problem(None, None, None, f"{path.name} holds several patients.csv files: {bases}"))
-        base = bases[0] if bases else ""
-        members = [(posixpath.basename(n), n) for n in names if posixpath.dirname(n) == base]
-        opener = lambda name: io.TextIOWrapper(archive.open(str(name)), encoding=ENCODING, newline="")  # noqa: E731
-    for name, member in members:
+        members = _zip_members(stack.enter_context(zipfile.ZipFile(path)), problems)
+    tables: dict[str, RawTable] = {}
+    for name, opener in members:
         table = _TABLE_OF_FILE.get(name.lower())
         if table is None:
             expected = ", ".join(FILES.values())
             problems.append(Problem(None, name, None, f"unknown table file (a registry has {expected})"))
-        else:
-            handles[table] = (name, stack.enter_context(opener(member)))
-    return handles
+            continue
+        raw = _table(name, stack.enter_context(opener()), problems)
+        if raw is not None:
+            tables[table] = raw
+    return tables
 
 
 def read_csv_tables(path: Path, today: dt.date | None = None) -> list[Patient]:
@@ -150,12 +167,7 @@ def read_csv_tables(path: Path, today: dt.date | None = None) -> list[Patient]:
     problems: list[Problem] = []
     with ExitStack() as stack:
         try:
-            handles = _open_members(path, stack, problems)
+            tables = _open_tables(path, stack, problems)
         except (zipfile.BadZipFile, OSError) as error:
             raise InvalidData([Problem(None, None, None, f"cannot read {path.name}: {error}")]) from None
-        tables = {}
-        for table, (label, handle) in handles.items():
-            raw = _table(label, handle, problems)
-            if raw is not None:
-                tables[table] = raw
         return patients_from_tables(tables, today, problems)

@@ -95,12 +95,9 @@ def demo() -> list[Patient]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", FORMATS)
 def test_round_trip_of_1000_demo_patients(name: str, demo: list[Patient], tmp_path: Path) -> None:
-    start = time.perf_counter()
     back = round_trip(name, demo, tmp_path)
-    elapsed = time.perf_counter() - start
     assert back == demo
     assert json_bytes(back, tmp_path) == json_bytes(demo, tmp_path)
-    assert elapsed < 40, f"{name} round trip of 1,000 patients took {elapsed:.1f} s"
 
 
 def read_csv_file(path: Path) -> list[list[str]]:
@@ -373,3 +370,11 @@ def test_a_folder_with_other_files_is_not_replaced(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         write_csv_tables(unusual_patients(), tmp_path / "t")
     assert [p.name for p in (tmp_path / "t").iterdir()] == ["notes.txt"]
+
+
+def test_a_csv_not_in_utf8_is_named(tmp_path: Path) -> None:
+    folder = export_folder(tmp_path)
+    text = (folder / "mrd.csv").read_text(encoding="utf-8-sig") + "P0001,2023-03-14,BM,1.0,2.0\n" * 2000
+    (folder / "mrd.csv").write_bytes((text + "P0001,2023-03-14,BM,1.0,2.0,Müller\n").encode("cp1252"))
+    found = problems(lambda: read_csv_tables(folder, today=TODAY))
+    assert found == ["file: mrd.csv: not UTF-8 text (save it as 'CSV UTF-8')"]
