@@ -31,14 +31,24 @@ VenTrack $VERSION. Registry and decision support for venetoclax therapy in NPM1-
 Bundles Python, Qt for Python (PySide6, LGPLv3), pyqtgraph (MIT), sqlite-utils (Apache-2.0), pydantic (MIT).
 TXT
 INSTALLED_KB=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
-# Qt's xcb platform plugin and offscreen rendering need these; the rest is bundled.
+# The newest glibc symbol any bundled binary uses (objdump is in binutils, which PyInstaller needs anyway).
+GLIBC=$(find "$STAGE/opt" -type f \( -name '*.so*' -o -name ventrack \) -exec objdump -T {} + 2>/dev/null |
+    grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+[ -n "$GLIBC" ] || { echo "could not read the glibc version the bundle needs (is objdump installed?)" >&2; exit 1; }
+# What the spec leaves to the system (see SYSTEM_LIB in packaging/ventrack.spec): Qt's xcb and wayland platform
+# plugins, GL/EGL, fontconfig, D-Bus, and a font; the rest (Qt, Python, numpy) is bundled.
+DEPENDS="libc6 (>= $GLIBC), libstdc++6, libgcc-s1, libegl1, libgl1, libexpat1, libfontconfig1, libfreetype6,
+ libglib2.0-0, libdbus-1-3, libx11-6, libx11-xcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb1, libxcb-cursor0,
+ libxcb-glx0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0,
+ libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1, libwayland-client0,
+ libwayland-cursor0, libwayland-egl1, fonts-dejavu-core"
 cat > "$STAGE/DEBIAN/control" <<CTL
 Package: ventrack
 Version: $VERSION
 Architecture: $ARCH
 Maintainer: VenTrack developers <ventrack@localhost>
 Installed-Size: $INSTALLED_KB
-Depends: libc6 (>= 2.31), libegl1, libgl1, libfontconfig1, libfreetype6, libglib2.0-0, libdbus-1-3, libx11-6, libx11-xcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-render-util0, libxcb-render0, libxcb-shape0, libxcb-util1, libxcb-xkb1, libxcb-randr0, libxcb-xfixes0, libxcb-sync1, libxcb-shm0, libxcb-xinput0, fonts-dejavu-core
+Depends: $(echo "$DEPENDS" | tr -d '\n')
 Section: science
 Priority: optional
 Description: registry and decision support for venetoclax therapy in NPM1-mutated AML
@@ -49,5 +59,6 @@ Description: registry and decision support for venetoclax therapy in NPM1-mutate
 CTL
 find "$STAGE" -type d -exec chmod 755 {} +
 mkdir -p dist
+rm -f dist/ventrack_*_"$ARCH".deb  # the smoke test installs the newest one: leave no older version about
 dpkg-deb --root-owner-group -Zxz --build "$STAGE" "dist/$PKG.deb" >/dev/null
 echo "== built dist/$PKG.deb: $(du -h "dist/$PKG.deb" | cut -f1) (installed size $((INSTALLED_KB / 1024)) MB)"
