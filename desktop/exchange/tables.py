@@ -149,7 +149,7 @@ def to_date(value: object) -> dt.date:
 def to_text(value: object) -> str:
     """A cell of a text column, with the `'` of `neutralise` stripped; numbers read as typed."""
     if isinstance(value, str):
-        return value[1:] if value[:1] == "'" else value
+        return restore(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, int | float) and not isinstance(value, bool):
