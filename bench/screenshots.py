@@ -82,7 +82,11 @@ def main() -> None:
     evaluations = window.session.evaluations
     shoot(app, window, out / "main_window.png")
 
-    negative = next(p for p, e in sorted(evaluations.items()) if len(e.mrd.negative_run()) >= 4)
+    negative = next(  # a negative run on someone not (yet) eligible: the eligible patient has its own shot
+        p
+        for p, e in sorted(evaluations.items())
+        if len(e.mrd.negative_run()) >= 4 and e.eligibility.status != "eligible"
+    )
     window.browser.select_patient(negative)
     close_popups(app)
     shoot(app, window, out / "negative_run.png")

@@ -4,6 +4,7 @@ CTCAE bands from desktop.clinical.ctcae, event lines on every plot, hover, empty
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import statistics
 import time
@@ -65,7 +66,23 @@ def test_mrd_points_are_the_records_with_negatives_on_the_floor(charts, negative
     run = evaluation.mrd.negative_run()
     start, end = charts.mrd.run.getRegion()
     assert charts.mrd.run.isVisible() and start < to_x(run[0].date) and end > to_x(run[-1].date)
-    assert f"{len(run)} negative samples" in next(t.toPlainText() for t in charts.mrd.run_labels if t.isVisible())
+    assert f"{len(run)} samples" in next(t.toPlainText() for t in charts.mrd.run_labels if t.isVisible())
+
+
+def test_the_negative_run_label_reads_the_same_length_as_the_eligibility_panel(charts, demo_patients):
+    """The band's months are the rule's calendar months, floored as in the criterion's evidence."""
+    shown = 0
+    for patient in demo_patients:
+        evaluation = evaluate_patient(patient, TODAY)
+        if not evaluation.mrd.negative_run():
+            continue
+        charts.show_patient(patient, evaluation)
+        label = next(t.toPlainText() for t in charts.mrd.run_labels if t.isVisible())
+        months = label.split(": ")[1].split(" months")[0]
+        criterion = next(c for c in evaluation.eligibility.criteria if c.id == "sustained_mrd_negativity")
+        assert f"({months} months" in criterion.detail, (patient.patient_id, label, criterion.detail)
+        shown += 1
+    assert shown >= 10
     assert charts.plots[0].getAxis("left").labelText == "NPM1/ABL1 (%)"
 
 
@@ -173,10 +190,8 @@ def test_adding_a_cycle_adds_a_bar_in_place(charts, demo_patients):
     assert bars.opts["width"][-2] == pytest.approx(14 * DAY)
     assert bars.opts["width"][-1] == pytest.approx(28 * DAY)  # days unknown: the nominal cycle length
     assert bars.opts["x0"][-2] == pytest.approx(to_x(cycle.start_date) - DAY / 2)
-    numbers = [t.toPlainText() for t in charts.timeline.numbers.visible()]
-    assert numbers[-2:] == [str(cycle.number), str(unknown.number)]
-    notes = [t.toPlainText() for t in charts.timeline.notes.visible()]
-    assert notes[-2:] == ["VEN-DEC · 100 mg", "dose not recorded"]
+    assert charts.timeline.number_texts()[-2:] == [str(cycle.number), str(unknown.number)]
+    assert charts.timeline.note_texts()[-2:] == ["VEN-DEC · 100 mg", "dose not recorded"]
 
 
 def test_events_are_lines_on_every_plot_at_the_same_date(charts, demo_patients):
@@ -312,3 +327,50 @@ def test_a_patient_without_records_shows_empty_axes(charts):
     )
     charts.show_patient(single, evaluate_patient(single, TODAY))
     assert np.allclose(charts.mrd.samples.getOriginalDataset()[1], [10.0**charts.mrd.floor_log])
+
+
+@pytest.mark.parametrize("width", [560, 700, 1000, 1500])
+def test_the_charts_fit_their_width_so_the_latest_dates_are_on_screen(qtbot, negative_run_patient, width):
+    """The MRD key wraps instead of widening the chart layout past the widget (which hid the latest months)."""
+    charts = PatientCharts()
+    qtbot.addWidget(charts)
+    charts.resize(width, 700)
+    charts.show()
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    qtbot.wait(10)
+    viewport = charts.canvas.viewport().width()
+    assert charts.canvas.ci.geometry().width() <= viewport
+    for plot in charts.plots:
+        assert plot.vb.sceneBoundingRect().right() < viewport
+    assert charts.legend.item.sceneBoundingRect().right() <= viewport
+    if width >= 1500:
+        assert charts.legend.item.columnCount == 7  # one row when there is room
+
+
+def test_cycle_notes_never_print_over_each_other(charts, demo_patients):
+    patient = max(demo_patients, key=lambda p: len(change_notes_of(p)))
+    charts.resize(600, 700)
+    charts.show()
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    timeline = charts.timeline
+
+    def placed():
+        (x0, x1), width = timeline.plot.vb.viewRange()[0], timeline.plot.vb.width()
+        spans = {}
+        for item, left, text_width in timeline._notes:
+            if item.isVisible():
+                spans.setdefault(item.pos().y(), []).append((left, left + text_width * (x1 - x0) / width))
+        return spans
+
+    spans = placed()
+    assert len(timeline._notes) >= 4 and spans
+    for row in spans.values():
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(row))
+    charts.plots[0].setXRange(to_x(patient.cycles[0].start_date), to_x(patient.cycles[-1].start_date), padding=0)
+    assert sum(map(len, placed().values())) >= sum(map(len, spans.values()))  # zooming in shows more of them
+
+
+def change_notes_of(patient):
+    from desktop.ui.charts.timeline_chart import change_notes
+
+    return change_notes(sorted((c for c in patient.cycles if c.start_date <= TODAY), key=lambda c: c.number))

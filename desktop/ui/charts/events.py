@@ -1,7 +1,9 @@
 """Treatment and outcome events, and the evaluation date, as vertical lines across every plot.
 
-Each event is one dashed line per plot at the same date; only the top (MRD) plot names it, with labels
-staggered down when events are close together so they do not overlap.
+Each event is one dashed line per plot at the same date; only the top (MRD) plot names it. Labels, the
+evaluation date's among them, are placed at the current zoom: right of their line, or left of it at the
+right edge, on the first of three rows where they overlap no other label; a label with no room is hidden
+until the user zooms in (its line stays).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
 
 from desktop.domain import Event
 from desktop.ui import wording
@@ -17,7 +20,8 @@ from desktop.ui.charts.labels import line_label, set_format
 from desktop.ui.charts.style import Theme, dashed, event_colour, pen, to_x
 
 LABEL_ROWS = (0.985, 0.90, 0.815)  # positions (fraction of the plot height) of the staggered labels
-CLOSE_DAYS = 120  # events closer than this to the previous one take the next label row
+LABEL_GAP_PX = 6
+RIGHT_OF_LINE, LEFT_OF_LINE = (0, 0), (1, 0)  # label anchors
 
 
 class EventLines:
@@ -32,9 +36,12 @@ class EventLines:
         for plot, line in zip(plots, self.as_of_lines, strict=True):
             line.setZValue(-5)
             plot.addItem(line, ignoreBounds=True)
-        self.as_of_label = line_label(self.as_of_lines[-1], 0.99, (1, 0), theme.foreground, 7.5)
+        self.as_of_label = line_label(self.as_of_lines[0], LABEL_ROWS[0], LEFT_OF_LINE, theme.foreground, 7.5)
         self.events: list[Event] = []
         self.as_of: dt.date | None = None
+        self._texts: dict[int, str] = {}  # id(label) -> its text (a hidden label's own text is not updated)
+        plots[0].vb.sigXRangeChanged.connect(self.place_labels)
+        plots[0].vb.sigResized.connect(self.place_labels)
         self.apply_theme(theme)
 
     @staticmethod
@@ -57,25 +64,59 @@ class EventLines:
     def show(self, events: list[Event], as_of: dt.date | None) -> None:
         """Draw `events` (in date order) and the evaluation date (None hides it)."""
         self.events, self.as_of = sorted(events, key=lambda e: e.date), as_of
-        rows: list[int] = []
-        for n, event in enumerate(self.events):
-            close = n > 0 and (event.date - self.events[n - 1].date).days < CLOSE_DAYS
-            rows.append((rows[-1] + 1) % len(LABEL_ROWS) if close else 0)
         for pool in self.pools:
-            for line, event, row in zip(pool.take(len(self.events)), self.events, rows, strict=True):
+            for line, event in zip(pool.take(len(self.events)), self.events, strict=True):
                 colour = event_colour(event.type, self.theme)
                 line.setPen(dashed(colour, 1.5))
                 line.setPos(to_x(event.date))
                 label = getattr(line, "label", None)
                 if label is not None:
-                    set_format(label, f" {wording.EVENT[event.type]} {event.date} ")
+                    self._set_text(label, f" {wording.EVENT[event.type]} {event.date} ")
                     label.setColor(colour)
                     label.fill = self.theme.label_fill
-                    if label.orthoPos != LABEL_ROWS[row]:
-                        label.setPosition(LABEL_ROWS[row])
         for line in self.as_of_lines:
             line.setVisible(as_of is not None)
             if as_of is not None:
                 line.setPos(to_x(as_of))
         if as_of is not None:
-            set_format(self.as_of_label, f"as of {as_of} ")
+            self._set_text(self.as_of_label, f" as of {as_of} ")
+        self.place_labels()
+
+    def labels(self) -> list[tuple[pg.InfLineLabel, str]]:
+        """The labels in use with their texts: the evaluation date's first, then the events' in date order."""
+        lines = self.pools[0].items[: len(self.events)]
+        labels = [self.as_of_label] if self.as_of is not None else []
+        return [(label, self._texts[id(label)]) for label in [*labels, *(line.label for line in lines)]]
+
+    def place_labels(self, *_: object) -> None:
+        """Give each label the first row and side of its line where it overlaps no other label (else hide it)."""
+        vb = self.plots[0].vb
+        (x0, x1), width = vb.viewRange()[0], vb.width()
+        if width <= 0:  # not laid out yet
+            return
+        pixel = (x1 - x0) / width
+        taken: list[list[tuple[float, float]]] = [[] for _ in LABEL_ROWS]
+        for label, text in self.labels():
+            x = label.line.value()
+            w = (QFontMetricsF(label.textItem.font()).horizontalAdvance(text) + 4) * pixel
+            sides = (
+                [(x - w, LEFT_OF_LINE)] if label is self.as_of_label else [(x, RIGHT_OF_LINE), (x - w, LEFT_OF_LINE)]
+            )
+            place = next(
+                ((row, start, anchor) for row, spans in enumerate(taken) for start, anchor in sides
+                 if x0 <= start and start + w <= x1
+                 and all(start + w + LABEL_GAP_PX * pixel <= a or b + LABEL_GAP_PX * pixel <= start for a, b in spans)),
+                None,
+            )  # fmt: skip
+            if place is not None:
+                row, start, anchor = place
+                taken[row].append((start, start + w))
+                if label.orthoPos != LABEL_ROWS[row] or label.anchors[0] != anchor:
+                    label.anchors = [anchor, anchor]
+                    label.setPosition(LABEL_ROWS[row])
+            if label.isVisible() != (place is not None):
+                label.setVisible(place is not None)
+
+    def _set_text(self, label: pg.InfLineLabel, text: str) -> None:
+        self._texts[id(label)] = text
+        set_format(label, text)

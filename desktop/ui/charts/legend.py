@@ -1,5 +1,8 @@
 """The MRD key, in its own row above the plots (it never covers data): specimen shapes, class colours with
-the thresholds of the parameters used, the hollow inadequate symbol and the negative-run band."""
+the thresholds of the parameters used, the hollow inadequate symbol and the negative-run band.
+
+The key wraps to as many rows as the chart's width needs (`fit`): a one-row key wider than the chart would
+set the whole chart layout's minimum width and push the latest months off the right edge."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from PySide6.QtGui import QColor
 
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.ui.charts.style import CLASS_COLOURS, RUN_RGBA, Theme, pen
+
+COLUMN_CHOICES = (7, 4, 3, 2, 1)  # 7 entries: one row, then two, three, four rows, one entry a row
 
 
 class StaticSample(pg.ItemSample):
@@ -49,6 +54,24 @@ class MrdLegend:
             self.item.addItem(sample, text)
         self.colour = theme.foreground.name()
         self.params: Parameters | None = None
+        self._widths: dict[int, float] = {}  # column count -> the key's minimum width, for the current texts
+        self.width = 0.0
+
+    def fit(self, width: float) -> bool:
+        """Use the most columns whose key fits in `width` pixels (one column at least); True if it changed."""
+        self.width = width
+        if not self._widths:
+            for columns in COLUMN_CHOICES:
+                self._set_columns(columns)
+                self._widths[columns] = self.item.minimumWidth()
+        columns = next((n for n in COLUMN_CHOICES if self._widths[n] <= width), COLUMN_CHOICES[-1])
+        return self._set_columns(columns)
+
+    def _set_columns(self, columns: int) -> bool:
+        if columns == self.item.columnCount:
+            return False
+        self.item.setColumnCount(columns)
+        return True
 
     def apply_theme(self, theme: Theme) -> None:
         """Specimen samples and text in the foreground colour."""
@@ -66,3 +89,6 @@ class MrdLegend:
         self.texts = texts
         for (_, label), text in zip(self.item.items, texts, strict=True):
             label.setText(text, color=self.colour)
+        self._widths = {}
+        if self.width:
+            self.fit(self.width)

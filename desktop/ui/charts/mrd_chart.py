@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 
+from desktop.clinical.calendar import months_between
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.clinical.mrd import CLASS_LABELS, classify, log_reduction
 from desktop.domain import MrdSample, Patient
@@ -68,6 +69,7 @@ class MrdChart:
             line_label(self.run.lines[1], 0.2, (1, 1), CLASS_COLOURS["negative"], 8.5),
         )
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
+        plot.vb.sigResized.connect(self.place_run_label)
         self.trend = pg.PlotDataItem(connect="finite", antialias=True)
         self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True)
         self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=dashed(CLASS_COLOURS["mrd_ll"]))
@@ -161,20 +163,22 @@ class MrdChart:
             return
         first, last = run[0].date, run[-1].date
         self.run.setRegion((to_x(first) - 2 * DAY, to_x(last) + 2 * DAY))
-        months = (last - first).days / 30.4375
-        required = evaluation.params.sustained_negativity_months
-        count = f"{len(run)} negative sample{'s' if len(run) > 1 else ''}"
-        text = f" MRD-negative since {first}: {count}, {months:.1f} months ({required} required) "
+        months = math.floor(months_between(first, last) * 10) / 10  # as the eligibility panel: floored
+        count = f"{len(run)} sample{'s' if len(run) > 1 else ''}"
+        text = f" MRD-negative since {first}: {months:.1f} months, {count} "
         for label in self.run_labels:
             set_format(label, text)
         self.place_run_label()
 
     def place_run_label(self) -> None:
-        """Show the run label on the side of the band with room for it."""
+        """Show the run label right of the band's start if it fits there, else left of its end."""
         if not self.run.isVisible():
             return
-        (x0, x1), start = self.plot.vb.viewRange()[0], self.run.getRegion()[0]
-        left = start < x0 + 0.55 * (x1 - x0)
+        (x0, x1), width = self.plot.vb.viewRange()[0], self.plot.vb.width()
+        start, end = self.run.getRegion()
+        label = self.run_labels[0]
+        text = QFontMetricsF(label.textItem.font()).horizontalAdvance(label.format) * (x1 - x0) / max(width, 1.0)
+        left = start + text <= x1 or end - text < x0  # right of the start, unless only the left side fits
         for label, visible in zip(self.run_labels, (left, not left), strict=True):
             if label.isVisible() != visible:
                 label.setVisible(visible)

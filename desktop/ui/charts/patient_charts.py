@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from desktop.clinical.counts import merged_counts
@@ -29,8 +30,19 @@ from desktop.ui.charts.mrd_chart import MrdChart
 from desktop.ui.charts.style import DAY, Theme, palette_theme, to_x
 from desktop.ui.charts.timeline_chart import TimelineChart
 
+MARGINS = (6, 4, 10, 4)  # left, top, right, bottom of the chart layout
 ROW_STRETCH = (9, 4, 4, 4, 3)  # MRD, ANC, platelets, hemoglobin, timeline
 MEASURE_ORDER = ("anc", "platelets", "hemoglobin")
+
+
+class _Canvas(pg.GraphicsLayoutWidget):
+    """The chart canvas; `resized` once it has laid its scene out for a new size."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class PatientCharts(QWidget):
@@ -44,9 +56,9 @@ class PatientCharts(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.theme = palette_theme()
-        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas = _Canvas()
         self.canvas.setAntialiasing(True)  # here and on each series, not through pyqtgraph's global options
-        self.canvas.ci.setContentsMargins(6, 4, 10, 4)
+        self.canvas.ci.setContentsMargins(*MARGINS)
         self.canvas.ci.setSpacing(5)
         layout = self.canvas.ci
         self.title = layout.addLabel("", row=0, col=0, justify="left", size="9pt")
@@ -68,6 +80,7 @@ class PatientCharts(QWidget):
         self.events = EventLines(self.plots, self.theme)
         self.hovers: list[PointHover] = [self.mrd.hover, *(c.hover for c in self.counts), self.timeline.hover]
         self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.canvas.resized.connect(self._fit_legend)
         self.empty = QLabel("No patient selected")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)  # the palette's disabled text: a quiet placeholder
@@ -92,6 +105,7 @@ class PatientCharts(QWidget):
         self._set_title(title_text(patient, evaluation))
         self.mrd.show(patient, evaluation)
         self.legend.show(evaluation.params)
+        self._fit_legend()
         counts = merged_counts(patient.counts, evaluation.as_of)
         for chart in self.counts:
             chart.show(counts, evaluation.params)
@@ -156,6 +170,12 @@ class PatientCharts(QWidget):
     def _set_title(self, text: str) -> None:
         if text != self.title.text:
             self.title.setText(text, color=self.theme.foreground.name())
+
+    def _fit_legend(self) -> None:
+        """Wrap the MRD key to the chart's width, so the plots (and the latest dates) always fit the window."""
+        width = self.canvas.range.width() - MARGINS[0] - MARGINS[2]
+        if self.legend.fit(width):
+            self.canvas.ci.setGeometry(self.canvas.range)  # the layout shrinks only when told its size again
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow the application palette (light or dark scheme)."""

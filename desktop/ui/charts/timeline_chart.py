@@ -1,11 +1,15 @@
 """The treatment timeline: a bar per cycle over its venetoclax days (the nominal cycle length when unknown),
-coloured by regimen, numbered above; regimen and dose written under the bar where they change."""
+coloured by regimen, numbered above; regimen and dose written under the bar where they change.
+
+Change notes take two rows under the bars; a note that would overlap another on both rows at the current
+zoom is hidden until there is room (zoom in), so texts never print over each other. Every cycle's regimen
+and dose are in its hover text."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import Cycle, Patient
@@ -13,8 +17,9 @@ from desktop.ui.charts.hover import ItemPool, PointHover
 from desktop.ui.charts.labels import set_text
 from desktop.ui.charts.style import DAY, OTHER_REGIMEN, REGIMEN_COLOURS, Theme, pen, small_font, style_plot, to_x
 
-BAR_BOTTOM, BAR_HEIGHT = 0.33, 0.28
-NOTE_GAP_DAYS = 120  # a change note closer than this to the previous one goes on the second row
+BAR_BOTTOM, BAR_HEIGHT = 0.45, 0.22  # in the lane's 0–1 height; the notes go under the bars
+NOTE_ROWS = 2  # at most; only the rows that fit in the lane's height are used
+NOTE_GAP_PX = 8  # the least room between two notes on one row
 
 
 def dose_text(cycle: Cycle) -> str:
@@ -59,6 +64,11 @@ class TimelineChart:
         self.hover = PointHover(plot, theme, radius=18, x_only=True)
         self.theme = theme
         self.count = 0
+        self._notes: list[tuple[pg.TextItem, float, float]] = []  # note, left x, width in pixels
+        self._numbers: list[tuple[pg.TextItem, float, float]] = []  # cycle number, centre x, width in pixels
+        self._line_px = QFontMetricsF(small_font(7.5)).height()
+        plot.vb.sigXRangeChanged.connect(self.place_notes)
+        plot.vb.sigResized.connect(self.place_notes)
         self.apply_theme(theme)
         self.show(None, None)
 
@@ -82,6 +92,42 @@ class TimelineChart:
             item.setColor(theme.foreground)
         self.hover.apply_theme(theme)
 
+    def note_texts(self) -> list[str]:
+        """Every change note of the patient shown, including those hidden for lack of room."""
+        return [item.toPlainText() for item, _, _ in self._notes]
+
+    def number_texts(self) -> list[str]:
+        """Every cycle number of the patient shown, including those hidden for lack of room."""
+        return [item.toPlainText() for item, _, _ in self._numbers]
+
+    def place_notes(self, *_: object) -> None:
+        """Put each change note on the first row where it does not overlap the previous one, else hide it;
+        show the cycle numbers that have room (the latest always)."""
+        (x0, x1), width = self.plot.vb.viewRange()[0], self.plot.vb.width()
+        if width <= 0:  # not laid out yet
+            return
+        pixel = (x1 - x0) / width  # x units per pixel at the current zoom (viewPixelSize would map the view)
+        line = self._line_px / max(self.plot.vb.height(), 1.0)  # a text line in the lane's 0–1 height
+        top = BAR_BOTTOM - 0.02
+        rows = max(1, min(NOTE_ROWS, int(top / line)))
+        ends = [-float("inf")] * rows
+        for item, left, width in self._notes:
+            inside = x0 <= left and left + width * pixel <= x1  # never cut by the plot's edges
+            row = next((r for r in range(rows) if inside and left >= ends[r] + NOTE_GAP_PX * pixel), None)
+            if row is not None:
+                ends[row] = left + width * pixel
+                item.setPos(left, top - line * row)
+            if item.isVisible() != (row is not None):
+                item.setVisible(row is not None)
+        left = float("inf")  # cycle numbers from the latest back: each shown only clear of the one after it
+        for item, centre, width in reversed(self._numbers):
+            half = (width / 2 + 2) * pixel
+            shown = centre + half <= left
+            if shown:
+                left = centre - half
+            if item.isVisible() != shown:
+                item.setVisible(shown)
+
     def show(self, patient: Patient | None, evaluation: PatientEvaluation | None) -> None:
         """Draw the cycles started on or before the evaluation date (None clears)."""
         cycles: list[Cycle] = []
@@ -96,17 +142,19 @@ class TimelineChart:
         self.bars.setOpts(x0=starts, width=widths, y0=np.full(len(cycles), BAR_BOTTOM),
                           height=np.full(len(cycles), BAR_HEIGHT), brushes=brushes)  # fmt: skip
         centres = starts + widths / 2
+        self._numbers = []
         for item, cycle, centre in zip(self.numbers.take(len(cycles)), cycles, centres, strict=True):
             set_text(item, str(cycle.number))
             item.setPos(centre, BAR_BOTTOM + BAR_HEIGHT + 0.02)
+            self._numbers.append(
+                (item, float(centre), QFontMetricsF(item.textItem.font()).horizontalAdvance(str(cycle.number)))
+            )
         notes = change_notes(cycles)
-        row, previous = 0, None
+        self._notes = []
         for item, (n, text) in zip(self.notes.take(len(notes)), notes, strict=True):
-            close = previous is not None and (cycles[n].start_date - previous).days < NOTE_GAP_DAYS
-            row = (row + 1) % 2 if close else 0
-            previous = cycles[n].start_date
             set_text(item, text)
-            item.setPos(starts[n], BAR_BOTTOM - 0.02 - 0.15 * row)
+            self._notes.append((item, float(starts[n]), QFontMetricsF(item.textItem.font()).horizontalAdvance(text)))
+        self.place_notes()
         self.hover.set_points(
             centres,
             np.full(len(cycles), BAR_BOTTOM + BAR_HEIGHT),
