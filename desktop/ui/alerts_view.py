@@ -91,7 +91,8 @@ class AlertsModel(_ListModel):
     headers = ("Patient", "Severity", "Date", "Alert", "Message")
 
     def texts(self, item: Alert) -> tuple[str, ...]:
-        return (item.patient_id, item.severity, item.date.isoformat(), item.code, item.message)
+        alert = wording.ALERT.get(item.code, item.code.replace("_", " "))
+        return (item.patient_id, item.severity, item.date.isoformat(), alert, item.message)
 
     def colour(self, item: Alert) -> Any:
         return wording.SEVERITY_COLOUR[item.severity]
@@ -155,7 +156,7 @@ class AlertsPanel(QWidget):
         self.model = AlertsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.view = read_only_table(self.proxy, (80, 70, 90, 170))
+        self.view = read_only_table(self.proxy, (80, 70, 90, 200))
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)

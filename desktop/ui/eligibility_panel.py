@@ -171,7 +171,10 @@ class EligibilityPanel(QWidget):
         result = evaluation.eligibility
         self.patient.setText(f"Patient {evaluation.patient_id}, evaluated as of {evaluation.as_of.isoformat()}")
         colour = wording.STATUS_COLOUR.get(result.status)
-        self.status.setText(wording.ELIGIBILITY[result.status].capitalize())
+        status = wording.ELIGIBILITY[result.status].capitalize()
+        if result.status == "not_applicable":  # say why: the patient is not on therapy
+            status = f"{status}: {wording.STATE[evaluation.state.state]}"
+        self.status.setText(status)
         self.status.setStyleSheet(f"color: {colour.name()};" if colour is not None else "")
         self.strategy.setText(f"Suggested strategy: {wording.STRATEGY[result.strategy]}")
         self.detail.setText(result.detail or "")

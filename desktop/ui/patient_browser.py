@@ -15,7 +15,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.patient_list import FILTERS, NAME_COLUMN, PATIENT_ID_ROLE, PatientFilterProxy, PatientTableModel
+from desktop.ui.patient_list import (
+    COLUMNS,
+    FILTERS,
+    NAME_COLUMN,
+    PATIENT_ID_ROLE,
+    PatientFilterProxy,
+    PatientTableModel,
+)
+
+COLUMN_WIDTHS = {
+    "Patient": 72,
+    "Name": 124,
+    "Eligibility": 100,
+    "Alerts": 92,
+    "Next MRD due": 140,
+    "Latest MRD (NPM1/ABL1)": 190,
+    "State": 120,
+    "Cycles": 50,
+    "Regimen": 80,
+    "Diagnosis": 86,
+}
+VISUAL_ORDER = tuple(COLUMN_WIDTHS)  # id and name, then eligibility, alerts and the next MRD due
 
 
 class PatientBrowser(QWidget):
@@ -60,9 +81,10 @@ class PatientBrowser(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = (70, 130, 86, 80, 50, 190, 120, 110, 150, 90)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
+        for column, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(COLUMNS.index(column), width)
+        for visual, column in enumerate(VISUAL_ORDER):  # what needs action first: no sideways scroll to see it
+            header.moveSection(header.visualIndex(COLUMNS.index(column)), visual)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.filter.returnPressed.connect(self._focus_table)
         layout = QVBoxLayout(self)

@@ -187,7 +187,8 @@ class PatientView(QWidget):
         self.follow_up.show_evaluation(evaluation)
         self.records.show_patient(stored)
         self.audit_model.set_entries(audit or [])
-        self.tabs.setTabText(1, f"&Follow-up ({len(evaluation.alerts)} alerts)" if evaluation.alerts else "&Follow-up")
+        n = len(evaluation.alerts)
+        self.tabs.setTabText(1, f"&Follow-up ({n} alert{'' if n == 1 else 's'})" if n else "&Follow-up")
 
     def set_hide_names(self, hide: bool) -> None:
         """Hide direct identifiers (name, MRN, birth date) in the header."""

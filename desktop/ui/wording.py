@@ -32,7 +32,7 @@ STRATEGY = {
     "maintenance": "maintenance (continue venetoclax-based therapy)",
     "transplant_evaluation": "evaluate for allogeneic transplant",
     "continue_therapy": "continue therapy",
-    None: "no strategy (see the criteria)",
+    None: "none (a strategy is suggested only on therapy)",
 }
 CRITERIA = {
     "on_therapy": "On venetoclax-based therapy",
@@ -45,6 +45,20 @@ CRITERIA = {
 MARK = {True: "✓", False: "✗", None: "?"}
 MARK_WORD = {True: "met", False: "not met", None: "unknown"}
 SCHEDULE_STATUS = {"done": "done", "due": "due now", "overdue": "OVERDUE", "upcoming": "upcoming"}
+ALERT = {
+    "mrd_overdue": "MRD overdue",
+    "mrd_conversion": "MRD conversion (repeat)",
+    "molecular_relapse": "molecular relapse",
+    "molecular_progression": "molecular progression",
+    "eoc4_not_negative": "MRD not negative by cycle 4",
+    "inadequate_sample": "inadequate sample (repeat)",
+    "neutropenia_grade4": "neutropenia grade 4",
+    "neutropenia_grade3": "neutropenia grade 3",
+    "thrombocytopenia_grade4": "thrombocytopenia grade 4",
+    "thrombocytopenia_grade3": "thrombocytopenia grade 3",
+    "anemia_grade3": "anemia grade 3",
+    "tfr_candidate": "TFR candidate",
+}
 SEVERITY_RANK = {"critical": 3, "warning": 2, "info": 1, None: 0}
 EVENT = {
     "discontinuation": "discontinuation",
