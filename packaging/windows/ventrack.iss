@@ -21,7 +21,7 @@ ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir=..\..\dist
 OutputBaseFilename=VenTrack-{#AppVersion}-setup
 SetupIconFile=..\..\build\ventrack.ico
-UninstallDisplayIcon={app}\ventrack.exe
+UninstallDisplayIcon={app}\ventrackw.exe
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
@@ -30,11 +30,12 @@ WizardStyle=modern
 Source: "..\..\build\pyinstaller\dist\ventrack\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{autoprograms}\VenTrack"; Filename: "{app}\ventrack.exe"; Parameters: "gui"; IconFilename: "{app}\ventrack.exe"
-Name: "{autodesktop}\VenTrack"; Filename: "{app}\ventrack.exe"; Parameters: "gui"; Tasks: desktopicon
+; ventrackw.exe: the same program without a console window (ventrack.exe is the command line)
+Name: "{autoprograms}\VenTrack"; Filename: "{app}\ventrackw.exe"; Parameters: "gui"
+Name: "{autodesktop}\VenTrack"; Filename: "{app}\ventrackw.exe"; Parameters: "gui"; Tasks: desktopicon
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
 [Run]
-Filename: "{app}\ventrack.exe"; Parameters: "gui"; Description: "Start VenTrack"; Flags: nowait postinstall skipifsilent runhidden
+Filename: "{app}\ventrackw.exe"; Parameters: "gui"; Description: "Start VenTrack"; Flags: nowait postinstall skipifsilent
