@@ -269,12 +269,25 @@ def test_mrd_ratio_is_shown_live_and_low_abl1_warns_without_blocking(qtbot, pati
     assert dialog.preview.warning.isHidden()
     type_into(qtbot, dialog, "npm1_copies", "0")
     type_into(qtbot, dialog, "abl1_copies", "8500")
-    assert "inadequate" in dialog.preview.ratio.text()
+    assert dialog.preview.ratio.text() == "<b>NPM1 not detected</b> · inadequate"
     warning = dialog.preview.warning
     assert not warning.isHidden() and "below the adequacy threshold of 10,000" in warning.text()
     assert dialog.ok_button.isEnabled()  # a warning, not an error
     dialog.ok_button.click()
     assert dialog.record() == MrdSample(date=TODAY, specimen="BM", npm1_copies=0.0, abl1_copies=8500.0)
+
+
+def test_a_message_that_wraps_grows_the_open_dialog_instead_of_covering_the_next_field(qtbot, patient):
+    dialog = open_dialog(qtbot, "cycles", patient)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    type_into(qtbot, dialog, "number", "1")  # "Cycle 1 is already recorded (started …); the next free number is …"
+    error = dialog.fields["number"].error
+    assert error.heightForWidth(error.width()) > error.fontMetrics().height() * 1.5  # it wraps
+    qtbot.wait(10)
+    below = dialog.fields["start_date"].widget
+    assert error.mapTo(dialog, error.rect().bottomLeft()).y() <= below.mapTo(dialog, below.rect().topLeft()).y()
+    assert error.height() >= error.heightForWidth(error.width())
 
 
 # ---- edit mode ------------------------------------------------------------------------------------------

@@ -150,6 +150,17 @@ class EntryDialog(QDialog):
             self.summary.setText("\n".join([text + (":" if general else "."), *general]))
             self.summary.setStyleSheet(f"color: {red};")
         self.after_check()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow an open dialog when a message wraps to more lines (its layout does not ask for the room, so
+        the message would be squeezed over the next field)."""
+        layout = self.layout()
+        if not self.isVisible() or layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def first_invalid(self) -> FormField | None:
         return next((f for name, f in self.fields.items() if self.problems.get(name)), None)

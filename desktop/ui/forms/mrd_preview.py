@@ -47,7 +47,8 @@ class MrdPreview(QWidget):
             self.ratio.setStyleSheet(f"color: {colour('hint')};")
             return
         ratio = npm1 / abl1 * 100.0
-        parts = [f"<b>{ratio_text(ratio)}</b>", CLASS_LABELS[classify(npm1, abl1, self.params)]]
+        value = "NPM1 not detected" if npm1 == 0 else ratio_text(ratio)  # as in the records table, not "0 %"
+        parts = [f"<b>{value}</b>", CLASS_LABELS[classify(npm1, abl1, self.params)]]
         reduction = log_reduction(ratio, self.baseline_pct)
         if reduction is not None:
             parts.append(f"{reduction:.1f} log below the baseline ({number_text(self.baseline_pct or 0)} %)")
