@@ -27,7 +27,7 @@ from desktop.ui.patient_list import (
 COLUMN_WIDTHS = {
     "Patient": 72,
     "Name": 124,
-    "Eligibility": 100,
+    "Eligibility": 118,  # "insufficient data" unelided
     "Alerts": 92,
     "Next MRD due": 140,
     "Latest MRD (NPM1/ABL1)": 190,

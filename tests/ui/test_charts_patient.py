@@ -374,3 +374,21 @@ def change_notes_of(patient):
     from desktop.ui.charts.timeline_chart import change_notes
 
     return change_notes(sorted((c for c in patient.cycles if c.start_date <= TODAY), key=lambda c: c.number))
+
+
+def test_a_plot_with_nothing_to_draw_says_so(qtbot, charts):
+    from tests.builders import make_patient
+
+    charts.show()
+    patient = make_patient(cycles=2, mrd=[], counts=[], responses=[], adverse_events=[])
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    assert charts.mrd.empty_note.text() == f"No MRD sample recorded up to {TODAY}"
+    assert all(chart.empty_note.text() == "No blood count recorded" for chart in charts.counts)
+    note = charts.mrd.empty_note.item
+    centre = note.mapToItem(charts.plots[0].vb, note.boundingRect().center())
+    assert centre.x() == pytest.approx(charts.plots[0].vb.width() / 2, abs=2)
+    sample = MrdSample(date=TODAY, specimen="PB", npm1_copies=0.0, abl1_copies=50_000.0)
+    charts.show_patient(patient.model_copy(update={"mrd": [sample]}), evaluate_patient(patient, TODAY))
+    assert charts.mrd.empty_note.text() == ""
+    charts.clear()
+    assert charts.mrd.empty_note.text() == "" and all(chart.empty_note.text() == "" for chart in charts.counts)

@@ -15,6 +15,7 @@ from desktop.clinical.counts import MergedCount
 from desktop.clinical.ctcae import GRADE_BOUNDS, anc_grade, hemoglobin_grade, platelet_grade
 from desktop.clinical.parameters import Parameters
 from desktop.ui.charts.hover import PointHover
+from desktop.ui.charts.labels import EmptyNote
 from desktop.ui.charts.style import (
     GRADE_RGBA,
     GRADE_TEXT,
@@ -91,6 +92,7 @@ class CountChart:
         self.recovery.setVisible(False)
         plot.addItem(self.recovery, ignoreBounds=True)
         self.hover = PointHover(plot, theme)
+        self.empty_note = EmptyNote(plot, theme.muted)
         self.apply_theme(theme)
         self.show([], None)
 
@@ -99,6 +101,7 @@ class CountChart:
         m = self.measure
         style_plot(self.plot, theme, f"{m.short}<br>({m.unit.removeprefix('×')})")
         self.hover.apply_theme(theme)
+        self.empty_note.set_colour(theme.muted)
 
     def show(self, counts: list[MergedCount], params: Parameters | None) -> None:
         """Draw the merged counts (one per date, lowest value of the day) of a patient."""
@@ -126,6 +129,7 @@ class CountChart:
         if lowest.getRegion()[0] != bottom:  # an unbounded band would be a huge shape in an SVG export)
             lowest.setRegion((bottom, self.graded[0][1]))
         self.hover.set_points(x, y, lambda i: count_text(m, counts[i].date, getattr(counts[i], m.field)))
+        self.empty_note.show("No blood count recorded" if params is not None and not counts else "")
 
     @property
     def colour(self) -> QColor:

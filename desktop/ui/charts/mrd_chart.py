@@ -21,7 +21,7 @@ from desktop.clinical.mrd import CLASS_LABELS, classify, log_reduction
 from desktop.domain import MrdSample, Patient
 from desktop.ui.charts.axes import MrdAxis
 from desktop.ui.charts.hover import PointHover
-from desktop.ui.charts.labels import line_label, set_format
+from desktop.ui.charts.labels import EmptyNote, line_label, set_format
 from desktop.ui.charts.style import CLASS_COLOURS, DAY, RUN_RGBA, Theme, dashed, pen, style_plot, to_x
 
 SPECIMEN_SYMBOLS = {"BM": "o", "PB": "d"}
@@ -85,6 +85,7 @@ class MrdChart:
         self.pens = {c: pen(QColor(colour).darker(125), 1.0) for c, colour in CLASS_COLOURS.items()}
         self.pens["inadequate"] = pen(CLASS_COLOURS["inadequate"], 1.8)
         self.hover = PointHover(plot, theme)
+        self.empty_note = EmptyNote(plot, theme.muted)
         self.floor_log = MAX_FLOOR_LOG
         self.classes: list[str] = []
         self.apply_theme(theme)
@@ -97,6 +98,7 @@ class MrdChart:
         self.plot.setLabel("right", "log reduction from diagnosis", color=colour, **{"font-size": "8pt"})
         self.lane.setBrush(theme.lane)
         self.trend.setPen(pen(theme.muted, 1.2))
+        self.empty_note.set_colour(theme.muted)
         self.hover.apply_theme(theme)
 
     def show(self, patient: Patient | None, evaluation: PatientEvaluation | None) -> None:
@@ -141,6 +143,8 @@ class MrdChart:
         for label in self.run_labels:
             label.setPosition(min(0.9, (self.floor_log + 0.75 - bottom) / (top_log - bottom)))
         self.hover.set_points(x, np.log10(y) if len(y) else y, lambda i: sample_text(records[i], classes[i], baseline))
+        empty = evaluation is not None and not records
+        self.empty_note.show(f"No MRD sample recorded up to {evaluation.as_of}" if empty and evaluation else "")
 
     def _show_progression(self, evaluation: PatientEvaluation | None) -> float:
         """The molecular-progression level of the current positive run (0 when there is none)."""
