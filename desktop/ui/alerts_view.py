@@ -130,9 +130,11 @@ class FollowUpView(QWidget):
         self.schedule = read_only_table(self.schedule_model)
         self.alerts = read_only_table(self.alerts_model)
         self.alerts.setColumnHidden(0, True)
+        self.alerts.setWordWrap(True)  # a patient's few alerts: the whole sentence, not "CTCAE grad…"
+        self.alerts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.alerts_title = QLabel()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>MRD follow-up schedule</b> (clinical-rules.md §6)"))
+        layout.addWidget(QLabel("<b>MRD follow-up schedule</b> (NPM1 MRD timing, ELN 2021)"))
         layout.addWidget(self.schedule, 3)
         layout.addWidget(self.alerts_title)
         layout.addWidget(self.alerts, 1)

@@ -90,3 +90,16 @@ def test_undo_of_a_form_cycle_brings_chart_panel_and_list_back(qtbot, window, re
     assert row_text() == listed
     window.redo_action.trigger()
     assert charts.timeline.count == before[0] + 1
+
+
+def test_a_patients_alerts_are_shown_as_whole_sentences(qtbot, window):
+    patient_id = first_with(window, lambda e: any(len(a.message) > 80 for a in e.alerts))
+    window.open_patient(patient_id)
+    table = window.view.follow_up.alerts
+    qtbot.waitUntil(lambda: table.isVisible())
+    message_column = window.view.follow_up.alerts_model.headers.index("Message")
+    row = next(r for r, a in enumerate(window.view.follow_up.alerts_model.items) if len(a.message) > 80)
+    index = window.view.follow_up.alerts_model.index(row, message_column)
+    needed = table.fontMetrics().boundingRect(0, 0, table.columnWidth(message_column) - 8, 10_000,
+                                              int(Qt.TextFlag.TextWordWrap), index.data()).height()  # fmt: skip
+    assert table.wordWrap() and table.rowHeight(row) >= needed
