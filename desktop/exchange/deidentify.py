@@ -5,7 +5,7 @@ Pure: no SQL, no Qt, no I/O. The caller passes the registry's secret (`Registry.
 
 What a de-identified patient keeps, and how:
 
-- `patient_id` → a pseudonym `"VT-"` + 12 hex digits, the start of HMAC-SHA256(secret, id): the same
+- `patient_id` → a pseudonym `"DEID-"` + 12 hex digits, the start of HMAC-SHA256(secret, id): the same
   patient gets the same pseudonym in every export of the same registry, a different one in another
   registry, and without the secret the pseudonym cannot be traced back or recomputed from the id.
 - `name`, `mrn`, `birth_date` → dropped.
@@ -55,7 +55,7 @@ from desktop.domain import (
     Record,
 )
 
-PSEUDONYM_PREFIX = "VT-"
+PSEUDONYM_PREFIX = "DEID-"  # not "VT-": the demo ids are VT-00001…
 PSEUDONYM_HEX_DIGITS = 12
 MAX_OFFSET_DAYS = 180
 #: What an adverse-event term outside the controlled list becomes (CTCAE "… - Other" wording).
@@ -141,7 +141,7 @@ class Deidentifier:
         return hmac.new(self.key, domain + patient_id.encode("utf-8"), hashlib.sha256).digest()
 
     def pseudonym(self, patient_id: str) -> str:
-        """The patient's pseudonym: `VT-` and 12 hex digits of HMAC-SHA256(key, id)."""
+        """The patient's pseudonym: `DEID-` and 12 hex digits of HMAC-SHA256(key, id)."""
         return PSEUDONYM_PREFIX + self._digest(_PSEUDONYM_DOMAIN, patient_id).hex()[:PSEUDONYM_HEX_DIGITS]
 
     def offset_days(self, patient_id: str) -> int:

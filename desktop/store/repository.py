@@ -291,7 +291,9 @@ class Registry:
     # ---- writes ------------------------------------------------------------------------------------
 
     def set_setting(self, key: str, value: str) -> None:
-        """Store a registry setting, audited."""
+        """Store a registry setting, audited (old and new value: so never the de-identification key)."""
+        if key == DEIDENTIFICATION_KEY_SETTING:
+            raise ValueError("the de-identification key is created by deidentification_key(), never set")
         with transaction(self.db):
             old = self.get_setting(key)
             if old == value:

@@ -80,7 +80,7 @@ def id_with_offset(condition, key: bytes = KEY) -> str:
 
 def test_pseudonym_is_a_keyed_hash_stable_for_one_key():
     pseudonym = DEID.pseudonym("P0001")
-    assert re.fullmatch(r"VT-[0-9a-f]{12}", pseudonym)
+    assert re.fullmatch(r"DEID-[0-9a-f]{12}", pseudonym)
     assert Deidentifier(bytes(KEY), dt.date(2030, 1, 1)).pseudonym("P0001") == pseudonym  # not the date
     assert DEID.pseudonym("P0002") != pseudonym
     assert Deidentifier(OTHER_KEY, TODAY).pseudonym("P0001") != pseudonym
@@ -122,7 +122,7 @@ def test_deidentify_patients_streams_and_detects_collisions(monkeypatch):
     assert next(deidentify_patients(patients(), KEY, TODAY)).patient_id == DEID.pseudonym("P1")
     with pytest.raises(PseudonymCollision, match="P1 is given twice"):
         list(deidentify_patients([make_patient("P1"), make_patient("P1")], KEY, TODAY))
-    monkeypatch.setattr(Deidentifier, "pseudonym", lambda self, patient_id: "VT-000000000000")
+    monkeypatch.setattr(Deidentifier, "pseudonym", lambda self, patient_id: "DEID-000000000000")
     with pytest.raises(PseudonymCollision, match="P1 and P2 got the same pseudonym"):
         list(deidentify_patients([make_patient("P1"), make_patient("P2")], KEY, TODAY))
 

@@ -77,11 +77,23 @@ def test_first_use_inside_a_transaction_is_refused_and_nothing_is_stored(registr
         assert registry.deidentification_key() == key
 
 
+def damage_key(registry: Registry, value: str) -> None:
+    registry.db.conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (DEIDENTIFICATION_KEY_SETTING, value)
+    )
+
+
+def test_the_key_is_never_set_through_the_audited_settings(registry):
+    with pytest.raises(ValueError, match="never set"):
+        registry.set_setting(DEIDENTIFICATION_KEY_SETTING, "ab" * 32)
+    assert registry.get_setting(DEIDENTIFICATION_KEY_SETTING) is None
+
+
 def test_a_damaged_key_is_an_error_not_silently_replaced(registry):
-    registry.set_setting(DEIDENTIFICATION_KEY_SETTING, "not hex")
+    damage_key(registry, "not hex")
     with pytest.raises(RegistryError, match="damaged"):
         registry.deidentification_key()
-    registry.set_setting(DEIDENTIFICATION_KEY_SETTING, "ab" * 16)  # 16 bytes: too short
+    damage_key(registry, "ab" * 16)  # 16 bytes: too short
     with pytest.raises(RegistryError, match="damaged"):
         registry.deidentification_key()
     assert registry.get_setting(DEIDENTIFICATION_KEY_SETTING) == "ab" * 16
