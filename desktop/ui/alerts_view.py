@@ -161,7 +161,6 @@ class AlertsPanel(QWidget):
         self.view = read_only_table(self.proxy, (80, 70, 90, 200))
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.activated.connect(self._activated)
-        self.view.doubleClicked.connect(self._activated)
         self.summary = QLabel("Evaluating…")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -69,9 +69,10 @@ def show_problems(parent: QWidget, title: str, error: InvalidData) -> QMessageBo
     return box
 
 
-def notify(parent: QWidget, title: str, text: str) -> QMessageBox:
-    """A non-modal notice (a patient became eligible, or has a critical alert)."""
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+def notify(parent: QWidget, title: str, text: str, *, critical: bool = False) -> QMessageBox:
+    """A non-modal notice (a patient became eligible, or has a critical alert: then with a warning icon)."""
+    icon = QMessageBox.Icon.Warning if critical else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(wording.DISCLAIMER)
     box.setModal(False)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -82,18 +83,22 @@ def notify(parent: QWidget, title: str, text: str) -> QMessageBox:
 
 def week_items(session: RegistrySession, today: dt.date) -> tuple[list[str], list[str], list[str]]:
     """Overdue MRD items, MRD items due within 7 days, and critical alerts, as lines of text."""
-    overdue, due, critical = [], [], []
+    overdue: list[tuple[dt.date, str, str]] = []
+    due: list[tuple[dt.date, str, str]] = []
+    critical = []
     week_end = today + dt.timedelta(days=7)
     for patient_id, evaluation in sorted(session.evaluations.items()):
         for item in evaluation.schedule:
             if not item.current_course:
                 continue
             if item.status == "overdue":
-                overdue.append(f"{patient_id}: MRD {item.reason}, due {item.due_date} (window ended {item.window_end})")
+                text = f"{patient_id}: MRD {item.reason}, due {item.due_date} (window ended {item.window_end})"
+                overdue.append((item.due_date, patient_id, text))
             elif item.status == "due" or (item.status == "upcoming" and item.due_date <= week_end):
-                due.append(f"{patient_id}: MRD {item.reason}, due {item.due_date}")
+                due.append((item.due_date, patient_id, f"{patient_id}: MRD {item.reason}, due {item.due_date}"))
         critical += [f"{patient_id}: {a.message}" for a in evaluation.alerts if a.severity == "critical"]
-    return overdue, due, critical
+    # Longest overdue first, then what falls due soonest: the order in which they need a call.
+    return [t for *_, t in sorted(overdue)], [t for *_, t in sorted(due)], critical
 
 
 def show_week_summary(parent: QWidget, session: RegistrySession) -> QDialog:

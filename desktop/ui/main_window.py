@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter
@@ -37,6 +38,7 @@ class MainWindow(QMainWindow):
         self.summaries: dict[str, PatientSummary] = {}
         self.loaded = False
         self._notified: set[tuple[str, str]] = set()
+        self._notice: QMessageBox | None = None  # the notice on screen, if any
         self.week_summary_shown = False
 
         self.browser = PatientBrowser()
@@ -230,7 +232,11 @@ class MainWindow(QMainWindow):
         if not fresh:
             return
         self._notified.update((evaluation.patient_id, key) for key, _ in fresh)
-        dialogs.notify(self, f"{APP_NAME}: {evaluation.patient_id}", "\n\n".join(t for _, t in fresh))
+        if self._notice is not None and shiboken6.isValid(self._notice):
+            self._notice.close()  # one notice at a time: browsing patients must not pile them up
+        critical = any(key != "eligible" for key, _ in fresh)
+        title = f"{APP_NAME}: {evaluation.patient_id}"
+        self._notice = dialogs.notify(self, title, "\n\n".join(t for _, t in fresh), critical=critical)
 
     # ---- actions -----------------------------------------------------------------------------------
 

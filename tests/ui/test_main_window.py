@@ -85,6 +85,16 @@ def test_an_eligible_patient_pops_up_a_notice_once(qtbot, window):
     assert not again  # once per patient and finding
 
 
+def test_one_notice_at_a_time_and_a_critical_one_warns(qtbot, window):
+    eligible = first_with(window, lambda e: e.eligibility.status == "eligible")
+    critical = first_with(window, lambda e: any(a.severity == "critical" for a in e.alerts))
+    select(window, eligible)
+    select(window, critical)
+    notices = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
+    assert len(notices) == 1 and critical in notices[0].windowTitle()
+    assert notices[0].icon() == QMessageBox.Icon.Warning and "Critical alert" in notices[0].text()
+
+
 def test_adding_a_cycle_updates_records_list_panel_and_undo(window, registry):
     patient_id = first_with(window, lambda e: e.state.state == "on_therapy")
     select(window, patient_id)
@@ -226,6 +236,8 @@ def test_week_summary_appears_at_start_up_and_counts_overdue_items(qtbot, regist
     assert len(overdue) == expected > 0
     assert f"Overdue MRD ({expected})" in text and f"Critical alerts ({len(critical)})" in text
     assert overdue[0] in text
+    due_dates = [dt.date.fromisoformat(line.split(", due ")[1][:10]) for line in overdue]
+    assert due_dates == sorted(due_dates)  # longest overdue first
 
 
 def test_switching_to_a_new_empty_registry(window, tmp_path):
