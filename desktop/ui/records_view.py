@@ -7,9 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import RECORD_KINDS, Record
 from desktop.store import StoredPatient
+from desktop.ui.alerts_view import read_only_table
 from desktop.ui.commands import KIND_LABELS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -125,15 +124,7 @@ class RecordsView(QWidget):
         self.views: dict[str, QTableView] = {}
         for kind in TAB_TITLES:
             model = RecordsModel(kind, self)
-            view = QTableView()
-            view.setModel(model)
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.setAlternatingRowColors(True)
-            view.verticalHeader().setVisible(False)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
+            view = read_only_table(model)  # edits go through the record dialog, not the cells
             view.activated.connect(lambda index, k=kind: self._edit(k, index.row()))
             self.models[kind], self.views[kind] = model, view
             self.tabs.addTab(view, TAB_TITLES[kind])
