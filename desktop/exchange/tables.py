@@ -143,7 +143,8 @@ def to_date(value: object) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise CellError(f"not a valid date (expected YYYY-MM-DD): {value!r}")
+    shown = int(value) if isinstance(value, float) and value.is_integer() else value  # a serial number as typed
+    raise CellError(f"not a valid date (expected YYYY-MM-DD): {shown!r}")
 
 
 def to_text(value: object) -> str:

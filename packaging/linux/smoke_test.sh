@@ -68,9 +68,11 @@ PY
 step "export --format fhir"
 "$BIN" export --db "$WORK/demo.sqlite" --format fhir --out "$WORK/bundle.json"
 python3 -c "import json,sys; b=json.load(open(sys.argv[1])); assert b['resourceType']=='Bundle' and b['entry']; print('  ', len(b['entry']), 'entries')" "$WORK/bundle.json"
-step "export --format xlsx (openpyxl/xlsxwriter are bundled)"
+step "export --format xlsx and import it back (xlsxwriter and python-calamine are bundled)"
 "$BIN" export --db "$WORK/demo.sqlite" --format xlsx --out "$WORK/registry.xlsx"
 [ -s "$WORK/registry.xlsx" ] || fail "no workbook written"
+"$BIN" import "$WORK/registry.xlsx" --db "$WORK/from-xlsx.sqlite" 2> "$WORK/import.err" || { cat "$WORK/import.err" >&2; fail "xlsx import"; }
+grep -q "imported 50 patients" "$WORK/import.err" || fail "xlsx import: $(cat "$WORK/import.err")"
 
 gui() {  # gui <stderr file> <args>: run the GUI offscreen; it must exit 0 without a traceback
     err=$1; shift
