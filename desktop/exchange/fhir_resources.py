@@ -19,7 +19,7 @@ from desktop.exchange import fhir_codes as fc
 Resource = dict[str, Any]
 Ref = Callable[[str, str], str]
 DAY = dt.timedelta(days=1)
-_NAMESPACE_BYTES = fc.ID_NAMESPACE.bytes
+_NAMESPACE_SHA1 = hashlib.sha1(fc.ID_NAMESPACE.bytes)
 
 
 def urn_reference(resource_type: str, resource_id: str) -> str:
@@ -33,13 +33,14 @@ def relative_reference(resource_type: str, resource_id: str) -> str:
 
 
 def resource_id(patient_id: str, *key: object) -> str:
-    """Deterministic resource id: uuid5 of the patient id and the record key (RFC 4122 §4.3, computed inline:
-    `uuid.uuid5` costs a third of the export time)."""
-    name = "|".join((patient_id, *(str(part) for part in key))).encode()
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
+    """Deterministic resource id: uuid5 of the patient id and the record key (RFC 4122 §4.3, computed inline
+    from a pre-hashed namespace: `uuid.uuid5` costs a third of the export time)."""
+    sha = _NAMESPACE_SHA1.copy()
+    sha.update("|".join((patient_id, *map(str, key))).encode())
+    value = int.from_bytes(sha.digest()[:16])
+    value = (value & ~(0xF000 << 64)) | (0x5000 << 64)  # version 5
+    value = (value & ~(0xC000 << 48)) | (0x8000 << 48)  # RFC 4122 variant
+    h = f"{value:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
