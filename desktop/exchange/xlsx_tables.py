@@ -25,6 +25,7 @@ from desktop.exchange.tables_read import RawTable, patients_from_tables
 
 MAX_ROWS = 1_048_576  # rows of an Excel sheet, header included
 MAX_WIDTH = 50
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # serial 0 of the 1900 date system (xlsxwriter's default)
 
 
 class _Sheet(Worksheet):
@@ -61,8 +62,8 @@ def _write(workbook: xlsxwriter.Workbook, patients: Iterable[Patient], progress:
                 if isinstance(cell, str):
                     sheet.write_string(row, col, cell)
                     size = len(cell)
-                elif isinstance(cell, dt.date):
-                    sheet.write_datetime(row, col, cell, date_format)
+                elif isinstance(cell, dt.date):  # the Excel serial number, date-formatted (write_datetime's own
+                    sheet.write_number(row, col, cell.toordinal() - _EXCEL_EPOCH, date_format)  # conversion: 8%)
                     size = 10
                 else:
                     sheet.write_number(row, col, cell)
