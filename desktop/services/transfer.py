@@ -80,7 +80,12 @@ def reader_for(path: Path) -> PatientReader:
         raise InvalidData([Problem(None, None, None, f"no such file or folder: {path}")])
     suffix = path.suffix.lower()
     if path.is_dir():
-        return _read_fhir if any(path.glob("*.ndjson")) and not (path / "patients.csv").exists() else _read_csv
+        if (path / "patients.csv").exists():
+            return _read_csv
+        if any(path.glob("*.ndjson")):
+            return _read_fhir
+        reason = f"{path} is a directory without registry tables (patients.csv) or FHIR .ndjson files"
+        raise InvalidData([Problem(None, None, None, reason)])
     readers: dict[str, PatientReader] = {".zip": _read_csv, ".csv": _read_csv, ".xlsx": _read_xlsx}
     if suffix in readers:
         return readers[suffix]

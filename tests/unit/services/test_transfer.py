@@ -66,6 +66,9 @@ def test_reader_follows_the_layout(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(InvalidData, match=r"notes\.txt: unsupported file type"):
         transfer.read_exchange_file(tmp_path / "notes.txt")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InvalidData, match="is a directory without registry tables"):
+        transfer.read_exchange_file(tmp_path / "empty")
     with pytest.raises(InvalidData, match="no such file or folder"):
         transfer.read_exchange_file(tmp_path / "absent.json")
 
