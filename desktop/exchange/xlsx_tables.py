@@ -33,6 +33,9 @@ class _Sheet(Worksheet):
     `repr` is the shortest text that reads back as the same double, and valid `xsd:double` (`1e-05`)."""
 
     def _xml_number_element(self, number: Any, attributes: Any = ()) -> None:
+        if len(attributes) == 1:  # the cell reference alone: the common case, written without a join
+            self.fh.write(f'<c r="{attributes[0][1]}"><v>{number!r}</v></c>')
+            return
         attr = "".join(f' {key}="{value}"' for key, value in attributes)  # cell reference and style index
         self.fh.write(f"<c{attr}><v>{number!r}</v></c>")
 
