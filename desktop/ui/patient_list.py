@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush
 
 from desktop.clinical.evaluation import PatientEvaluation
@@ -258,6 +265,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._needle = ""
         self._chips: tuple[Callable[[PatientRow], bool], ...] = ()
+        self._source: Any = None
         self.setDynamicSortFilter(False)
 
     def set_text(self, text: str) -> None:
@@ -274,11 +282,16 @@ class PatientFilterProxy(QSortFilterProxyModel):
         self._chips = tuple(FILTERS[name][1] for name in names)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        """Also keep the model on the Python side: `filterAcceptsRow` runs once per row on every keystroke."""
+        self._source = model
+        super().setSourceModel(model)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        row = self.sourceModel().rows[source_row]  # type: ignore[attr-defined]
+        row = self._source.rows[source_row]
         if self._needle and self._needle not in row.search:
             return False
-        return all(chip(row) for chip in self._chips)
+        return not self._chips or all(chip(row) for chip in self._chips)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)
