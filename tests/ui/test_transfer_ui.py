@@ -3,12 +3,14 @@ workers deliver results on the GUI thread and cancel cleanly."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
 from desktop.exchange.registry_json import write_registry_json
+from desktop.exchange.xlsx_tables import read_xlsx_workbook
 from desktop.ui.transfer import ImportPreviewDialog
 from desktop.ui.workers import Cancelled, run_task
 from tests.ui.conftest import DEMO_COUNT
@@ -95,3 +97,14 @@ def test_a_cancelled_task_reports_cancelled_and_stops(qtbot):
     release.set()
     qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
     assert isinstance(outcome[0], Cancelled) and steps == []
+
+
+def test_export_from_the_app_writes_a_deidentified_workbook(qtbot, window, registry, tmp_path):
+    out = tmp_path / "registry.xlsx"
+    window.transfers.export("xlsx", out, True)
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=30000)
+    assert window.statusBar().currentMessage() == f"Exported {DEMO_COUNT:,} patients to {out}"
+    patients = read_xlsx_workbook(out, today=dt.date.today() + dt.timedelta(days=181))
+    assert len(patients) == DEMO_COUNT and all(p.patient_id.startswith("DEID-") for p in patients)
+    assert all(p.name is None and p.mrn is None for p in patients)
+    assert not set(registry.patient_ids()) & {p.patient_id for p in patients}
