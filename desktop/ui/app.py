@@ -40,6 +40,7 @@ def create_application() -> QApplication:
     for size in (16, 32, 48, 64, 128, 256):
         icon.addFile(str(icon_path(size)))
     app.setWindowIcon(icon)
+    QApplication.setDesktopFileName("ventrack")  # Wayland matches the window to ventrack.desktop (and its icon)
     return app
 
 
