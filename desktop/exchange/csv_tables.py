@@ -21,6 +21,7 @@ from typing import TextIO
 
 from desktop.domain import InvalidData, Patient, Problem
 from desktop.exchange.atomic_file import atomic_output
+from desktop.exchange.progress import PatientStream
 from desktop.exchange.tables import TABLES, Cell, patient_rows
 from desktop.exchange.tables_read import RawTable, TableError, patients_from_tables
 
@@ -50,14 +51,11 @@ def _write_tables(patients: Iterable[Patient], folder: Path, progress: Callable[
             writer = csv.writer(handle)
             writer.writerow(columns)
             writers[table] = writer.writerow
-        count = 0
-        for patient in patients:
+        stream = PatientStream(patients, progress)
+        for patient in stream:
             for table, row in patient_rows(patient):
                 writers[table]([_text(cell) for cell in row])
-            count += 1
-            if progress:
-                progress(count)
-    return count
+    return stream.count
 
 
 def write_csv_tables(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None = None) -> int:

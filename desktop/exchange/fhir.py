@@ -18,6 +18,7 @@ from desktop.domain import Patient
 from desktop.exchange.atomic_file import atomic_output
 from desktop.exchange.fhir_read import read_fhir_bundle
 from desktop.exchange.fhir_resources import patient_resources, relative_reference, urn_reference
+from desktop.exchange.progress import PatientStream
 
 __all__ = ["FhirLayout", "fhir_layout", "read_fhir_bundle", "write_fhir_bundle"]
 
@@ -48,42 +49,36 @@ def write_fhir_bundle(
     layout = layout or fhir_layout(out)
     if layout == "folder":
         return _write_folder(patients, out, progress)
-    count = 0
+    stream = PatientStream(patients, progress)
     dumps = orjson.dumps  # compact UTF-8 JSON, 4× faster than json's C encoder on these resources
     with atomic_output(out) as tmp, tmp.open("wb") as handle:
         if layout == "ndjson":
-            for patient in patients:
+            for patient in stream:
                 for resource in patient_resources(patient, relative_reference):
                     handle.write(dumps(resource))
                     handle.write(b"\n")
-                count += 1
-                if progress:
-                    progress(count)
-            return count
+            return stream.count
         handle.write(b'{"resourceType":"Bundle","type":"collection","entry":[')
         separator = b"\n"
-        for patient in patients:
+        for patient in stream:
             for resource in patient_resources(patient, urn_reference):
                 handle.write(separator)
                 handle.write(b'{"fullUrl":"urn:uuid:%s","resource":%s}' % (resource["id"].encode(), dumps(resource)))
                 separator = b",\n"
-            count += 1
-            if progress:
-                progress(count)
         handle.write(b"\n]}\n")
-    return count
+    return stream.count
 
 
 def _write_folder(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None) -> int:
     """One `<ResourceType>.ndjson` per resource type, bulk-data style, written into a fresh folder."""
     if out.is_dir() and any(not child.name.endswith(".ndjson") for child in out.iterdir()):
         raise FileExistsError(f"{out} is a folder with other files in it; choose a new or empty folder")
-    count = 0
+    stream = PatientStream(patients, progress)
     dumps = orjson.dumps
     with atomic_output(out, directory=True) as tmp:
         handles: dict[str, IO[bytes]] = {}
         try:
-            for patient in patients:
+            for patient in stream:
                 for resource in patient_resources(patient, relative_reference):
                     kind = resource["resourceType"]
                     handle = handles.get(kind)
@@ -91,10 +86,7 @@ def _write_folder(patients: Iterable[Patient], out: Path, progress: Callable[[in
                         handle = handles[kind] = (tmp / f"{kind}.ndjson").open("wb")
                     handle.write(dumps(resource))
                     handle.write(b"\n")
-                count += 1
-                if progress:
-                    progress(count)
         finally:
             for handle in handles.values():
                 handle.close()
-    return count
+    return stream.count

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from desktop.domain import Patient
 from desktop.exchange.atomic_file import atomic_output
+from desktop.exchange.progress import PatientStream
 from desktop.exchange.redcap_dictionary import (
     COMUT_STATUS,
     FIELDS,
@@ -114,13 +115,10 @@ def write_data(handle: TextIO, patients: Iterable[Patient], progress: Callable[[
     columns = data_columns()
     writer = csv.writer(handle)
     writer.writerow(columns)
-    count = 0
-    for patient in patients:
+    stream = PatientStream(patients, progress)
+    for patient in stream:
         writer.writerows([row.get(column, "") for column in columns] for row in patient_rows(patient))
-        count += 1
-        if progress:
-            progress(count)
-    return count
+    return stream.count
 
 
 def write_redcap(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None = None) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop.domain import InvalidData, Patient, Problem, RegistryFile, parse_registry_json
 from desktop.exchange.atomic_file import atomic_output
+from desktop.exchange.progress import PatientStream
 
 FORMAT = "ventrack-registry"
 VERSION = 1
@@ -19,17 +20,14 @@ def write_registry_json(patients: Iterable[Patient], out: Path, progress: Callab
 
     Returns the number of patients. `progress(done)` may raise to cancel; the target is then untouched.
     """
-    count = 0
+    stream = PatientStream(patients, progress)
     with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "patients": [')
-        for patient in patients:
-            handle.write(",\n" if count else "\n")
+        for patient in stream:
+            handle.write(",\n" if stream.count else "\n")
             handle.write(json.dumps(patient.to_exchange(), ensure_ascii=False))
-            count += 1
-            if progress:
-                progress(count)
         handle.write("\n]}\n")
-    return count
+    return stream.count
 
 
 def read_registry_json(path: Path, today: dt.date | None = None) -> RegistryFile:

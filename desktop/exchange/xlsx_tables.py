@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from desktop.domain import InvalidData, Patient, Problem
 from desktop.exchange.atomic_file import atomic_output
+from desktop.exchange.progress import PatientStream
 from desktop.exchange.tables import TABLES, patient_rows
 from desktop.exchange.tables_read import RawTable, patients_from_tables
 
@@ -53,8 +54,8 @@ def _write(workbook: xlsxwriter.Workbook, patients: Iterable[Patient], progress:
             sheet.write_string(0, col, name, bold)
         widths[table] = [len(name) for name in columns]
         next_row[table] = 1
-    count = 0
-    for patient in patients:
+    stream = PatientStream(patients, progress)
+    for patient in stream:
         for table, cells in patient_rows(patient):
             sheet, width, row = sheets[table], widths[table], next_row[table]
             if row >= MAX_ROWS:
@@ -74,13 +75,10 @@ def _write(workbook: xlsxwriter.Workbook, patients: Iterable[Patient], progress:
                 if size > width[col]:
                     width[col] = size
             next_row[table] = row + 1
-        count += 1
-        if progress:
-            progress(count)
     for table, sheet in sheets.items():
         for col, size in enumerate(widths[table]):
             sheet.set_column(col, col, min(size, MAX_WIDTH) + 2)
-    return count
+    return stream.count
 
 
 def write_xlsx_workbook(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None = None) -> int:
