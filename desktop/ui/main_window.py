@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter
 
@@ -143,7 +143,18 @@ class MainWindow(QMainWindow):
         evaluation = self.session.evaluate(stored.patient)
         self.view.show_patient(stored, evaluation, self.session.registry.audit_log(patient_id, limit=500))
         self.panel.show_evaluation(evaluation)
+        self._settle()
         self._notify(evaluation, None)
+
+    def _settle(self) -> None:
+        """Lay out the new texts and chart ranges now, so a patient switch is painted once, in its final state.
+
+        Otherwise the first paint shows the new texts in the old layout, and the layout it then triggers
+        (wrapped labels growing, chart labels following the new ranges) paints the whole view a second time.
+        """
+        for _ in range(3):  # a layout pass can ask its parent for another one
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.view.charts.prepare_paint()
 
     def open_patient(self, patient_id: str) -> None:
         """Select a patient in the list (from an alert) and show it."""
@@ -165,6 +176,7 @@ class MainWindow(QMainWindow):
             audit = self.session.registry.audit_log(patient_id, limit=500)
             self.view.show_patient(stored, evaluation, audit)
             self.panel.show_evaluation(evaluation)
+            self._settle()
             self._notify(evaluation, previous)
         self.alerts.show_alerts(self.session.evaluations.values())
 

@@ -7,6 +7,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.clinical.eligibility import is_high_risk
@@ -113,6 +114,15 @@ def _co_mutations(patient: Patient, params: Parameters) -> str:
     return ", ".join(items)
 
 
+def header_height(font: QFont, lines: int) -> int:
+    """The height of a header of `lines` lines (the first in the 15 pt id): reserved, so the charts under the
+    header keep their height from patient to patient instead of jumping when a line wraps (and being redrawn
+    at the new size)."""
+    big = QFont(font)
+    big.setPointSizeF(15)
+    return QFontMetrics(big).lineSpacing() + (lines - 1) * QFontMetrics(font).lineSpacing() + 14
+
+
 class PatientView(QWidget):
     """The selected patient, or an empty state."""
 
@@ -122,6 +132,8 @@ class PatientView(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.header.setMinimumHeight(header_height(self.header.font(), lines=4))
         self.charts = PatientCharts()
         self.follow_up = FollowUpView()
         self.records = RecordsView()

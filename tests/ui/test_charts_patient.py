@@ -21,6 +21,7 @@ from desktop.clinical.mrd import classify
 from desktop.clinical.parameters import Parameters
 from desktop.domain import Cycle, Event, MrdSample
 from desktop.ui.charts import PatientCharts
+from desktop.ui.charts.grid import GRID_ALPHA, level_alpha
 from desktop.ui.charts.style import DAY, to_x
 from tests.ui.conftest import TODAY
 
@@ -222,8 +223,8 @@ def test_records_after_the_evaluation_date_are_not_drawn(charts, negative_run_pa
 def test_one_linked_date_axis_labelled_only_at_the_bottom(charts, negative_run_patient):
     charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
     axes = [plot.getAxis("bottom") for plot in charts.plots]
-    assert all(isinstance(axis, pg.DateAxisItem) and axis.utcOffset == 0 for axis in axes)
-    assert [axis.style["showValues"] for axis in axes] == [False, False, False, False, True]
+    assert isinstance(axes[-1], pg.DateAxisItem) and axes[-1].utcOffset == 0 and axes[-1].isVisible()
+    assert not any(axis.isVisible() for axis in axes[:-1])
     assert all(plot.vb.linkedView(pg.ViewBox.XAxis) is charts.plots[0].vb for plot in charts.plots[1:])
     charts.plots[0].setXRange(to_x(TODAY) - 60 * DAY, to_x(TODAY), padding=0)
     for plot in charts.plots:
@@ -377,3 +378,37 @@ def test_a_plot_with_nothing_to_draw_says_so(qtbot, charts):
     assert charts.mrd.empty_note.text() == ""
     charts.clear()
     assert charts.mrd.empty_note.text() == "" and all(chart.empty_note.text() == "" for chart in charts.counts)
+
+
+def vertical_lines_match_the_date_ticks(charts: PatientCharts) -> int:
+    """Assert every plot's vertical grid lines sit at the date axis's ticks (major and minor level); return
+    how many lines a plot has."""
+    (x0, x1), width = charts.plots[0].vb.viewRange()[0], charts.plots[0].vb.width()
+    levels = charts.date_axis.tickValues(x0, x1, width)[:2]
+    for grid in charts.grids:
+        for level, (_, values) in enumerate(levels):
+            path = grid.items["x", level].path()
+            xs = sorted({round(path.elementAt(n).x, 3) for n in range(path.elementCount())})
+            assert xs == pytest.approx([(v - x0) / (x1 - x0) * width for v in values if x0 <= v <= x1], abs=1e-3)
+    return charts.grids[0].line_count("x")
+
+
+def test_grid_lines_follow_the_date_ticks_on_every_plot(charts, negative_run_patient, qtbot):
+    charts.resize(900, 620)
+    charts.show()
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    qtbot.waitExposed(charts)
+    charts.prepare_paint()
+    assert vertical_lines_match_the_date_ticks(charts) >= 3
+    assert all(grid.line_count("y") > 0 for grid in charts.grids[:-1])
+    assert charts.grids[-1].line_count("y") == 0  # the timeline has no value axis
+    x0 = charts.plots[0].vb.viewRange()[0][0]
+    charts.plots[0].setXRange(x0, x0 + 40 * DAY, padding=0)  # zoom in: the lines move with the new ticks
+    charts.prepare_paint()
+    assert vertical_lines_match_the_date_ticks(charts) >= 1
+
+
+def test_grid_lines_fade_with_level_and_density():
+    assert level_alpha(0, 800, 5) == pytest.approx(GRID_ALPHA)
+    assert level_alpha(1, 800, 5) == pytest.approx(GRID_ALPHA / 2)
+    assert level_alpha(0, 100, 19) == pytest.approx(GRID_ALPHA * 0.25)  # lines 5 px apart: a quarter

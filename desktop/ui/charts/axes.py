@@ -1,23 +1,61 @@
-"""Axis items: the shared date axis and the MRD log axis (plain decimals, "n.d." at the not-detected floor)."""
+"""Axis items: the date axis and the MRD log axis (plain decimals, "n.d." at the not-detected floor).
+
+Both remember their last tick computation: the axis and the grid lines of its plot (`grid.py`) ask for the
+same range, and the date axis's ticks serve the grid lines of all five plots.
+"""
 
 from __future__ import annotations
 
 import math
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 
 from desktop.ui.charts.style import small_font
 
+Ticks = list[tuple[float | None, list[float]]]
 
-def date_axis(show_values: bool) -> pg.DateAxisItem:
-    """A bottom date axis read in UTC (dates are drawn at 12:00 UTC); only the lowest plot shows its values."""
-    axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
-    axis.setTickFont(small_font(8.0))
-    axis.setStyle(textFillLimits=[(0, 0.95), (2, 0.9), (4, 0.8), (6, 0.4)])  # month names up to ~3 years wide
-    if not show_values:
-        axis.setStyle(showValues=False, tickLength=0)
-        axis.setHeight(0)
-    return axis
+
+class LastTicks:
+    """Mixin: `tickValues` computed once per (range, size) and then repeated from memory."""
+
+    _last_ticks: tuple[tuple[float, float, float, object], Ticks, object] | None = None
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> Ticks:
+        key = (minVal, maxVal, size, getattr(self, "logMode", False))
+        if self._last_ticks is not None and self._last_ticks[0] == key:
+            if hasattr(self, "zoomLevel"):
+                self.zoomLevel = self._last_ticks[2]  # the date axis's tick strings follow the zoom level
+            return self._last_ticks[1]
+        ticks = self.compute_ticks(minVal, maxVal, size)
+        self._last_ticks = (key, ticks, getattr(self, "zoomLevel", None))
+        return ticks
+
+    def compute_ticks(self, minVal: float, maxVal: float, size: float) -> Ticks:
+        """The ticks of a range: pyqtgraph's (or the axis class's own rule)."""
+        return super().tickValues(minVal, maxVal, size)  # type: ignore[misc]
+
+    def forget_ticks(self) -> None:
+        """Compute the ticks again at the next request (the axis's own tick rule changed)."""
+        self._last_ticks = None
+
+
+class DateAxis(LastTicks, pg.DateAxisItem):
+    """The date axis under the lowest plot, read in UTC (dates are drawn at 12:00 UTC)."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="bottom", utcOffset=0)
+        self.setTickFont(small_font(8.0))
+        # pyqtgraph sets this at the axis's first paint; the grid lines may ask for ticks before that
+        self.fontMetrics = QFontMetrics(small_font(8.0))
+        self.setStyle(textFillLimits=[(0, 0.95), (2, 0.9), (4, 0.8), (6, 0.4)])  # month names up to ~3 years wide
+
+
+class ValueAxis(LastTicks, pg.AxisItem):
+    """A left value axis (blood counts)."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
 
 
 def decimal(value: float) -> str:
@@ -27,7 +65,7 @@ def decimal(value: float) -> str:
     return f"{value:.{max(0, -math.floor(math.log10(value) + 1e-9))}f}"
 
 
-class MrdAxis(pg.AxisItem):
+class MrdAxis(LastTicks, pg.AxisItem):
     """Left axis of the log MRD plot: a tick per decade in plain decimals, minor ticks unlabelled, and the
     not-detected floor (where NPM1-negative samples are drawn) labelled "n.d." instead of a number."""
 
@@ -39,12 +77,13 @@ class MrdAxis(pg.AxisItem):
         """The log10 value of the not-detected floor (a whole decade)."""
         if floor_log != self.floor_log:
             self.floor_log = floor_log
+            self.forget_ticks()
             self.picture = None
             self.update()
 
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float | None, list[float]]]:
+    def compute_ticks(self, minVal: float, maxVal: float, size: float) -> Ticks:
         if not self.logMode:
-            return super().tickValues(minVal, maxVal, size)
+            return super().compute_ticks(minVal, maxVal, size)
         low, high = sorted((minVal, maxVal))
         decades = [float(d) for d in range(math.ceil(low), math.floor(high) + 1) if d >= self.floor_log]
         minor = [

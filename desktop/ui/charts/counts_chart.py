@@ -71,6 +71,7 @@ class CountChart:
         self.plot, self.measure = plot, MEASURES[measure]
         plot.showAxis("right")
         plot.getAxis("right").setStyle(showValues=False, tickLength=0)
+        plot.getAxis("right").unlinkFromView()  # it shows only its title: no need to redraw it for each range
         colour = self.measure.colour
         self.line = pg.PlotDataItem(
             pen=pen(colour, 1.6), symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None, antialias=True

@@ -20,10 +20,11 @@ from desktop.clinical.counts import merged_counts
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import Patient
 from desktop.ui import wording
-from desktop.ui.charts.axes import MrdAxis, date_axis
+from desktop.ui.charts.axes import DateAxis, MrdAxis, ValueAxis
 from desktop.ui.charts.counts_chart import CountChart
 from desktop.ui.charts.events import EventLines
 from desktop.ui.charts.export import export_png, export_svg
+from desktop.ui.charts.grid import GridLines
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.legend import MrdLegend
 from desktop.ui.charts.mrd_chart import MrdChart
@@ -65,15 +66,24 @@ class PatientCharts(QWidget):
         self.legend = MrdLegend(self.theme)
         layout.addItem(self.legend.item, row=1, col=0)
         self.plots: list[pg.PlotItem] = []
+        self.date_axis = DateAxis()  # under the lowest plot only; every plot's vertical grid follows its ticks
         for row in range(len(ROW_STRETCH)):
-            axes = {"bottom": date_axis(show_values=row == len(ROW_STRETCH) - 1)}
-            if row == 0:
-                axes["left"] = MrdAxis()
+            lowest = row == len(ROW_STRETCH) - 1
+            axes: dict[str, pg.AxisItem] = {"left": MrdAxis() if row == 0 else ValueAxis()}
+            if lowest:
+                axes["bottom"] = self.date_axis
             plot = layout.addPlot(row=row + 2, col=0, axisItems=axes)
+            if not lowest:
+                plot.hideAxis("bottom")
             layout.layout.setRowStretchFactor(row + 2, ROW_STRETCH[row])
             if self.plots:
                 plot.setXLink(self.plots[0])
             self.plots.append(plot)
+        self.grids = [
+            GridLines(plot, self.date_axis, plot.getAxis("left") if plot is not self.plots[-1] else None,
+                      self.theme.foreground)
+            for plot in self.plots
+        ]  # fmt: skip
         self.mrd = MrdChart(self.plots[0], self.theme)
         self.counts = [CountChart(self.plots[n], m, self.theme) for n, m in enumerate(MEASURE_ORDER, 1)]
         self.timeline = TimelineChart(self.plots[-1], self.theme)
@@ -137,6 +147,11 @@ class PatientCharts(QWidget):
         end = max(self.evaluation.as_of, first + dt.timedelta(days=90))
         self.plots[0].setXRange(to_x(first) - 14 * DAY, to_x(end) + 21 * DAY, padding=0)
 
+    def prepare_paint(self) -> None:
+        """Apply the new view ranges now (axes, labels placed for them) rather than at the start of the next
+        paint, where the labels they move would ask for a second paint of the whole canvas."""
+        self.canvas.scene().prepareForPaint()
+
     def sample_count(self) -> int:
         """MRD points drawn: every sample record up to the evaluation date (same-date pairs both shown)."""
         return len(self.mrd.classes)
@@ -195,6 +210,8 @@ class PatientCharts(QWidget):
             chart.apply_theme(theme)
         self.timeline.apply_theme(theme)
         self.events.apply_theme(theme)
+        for grid in self.grids:
+            grid.set_colour(theme.foreground)
 
 
 def title_text(patient: Patient, evaluation: PatientEvaluation) -> str:

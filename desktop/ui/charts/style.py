@@ -116,7 +116,7 @@ def small_font(points: float = 8.0, bold: bool = False) -> QFont:
 
 
 def style_plot(plot: pg.PlotItem, theme: Theme, y_label: str) -> None:
-    """Axis colours, fixed axis widths, the y label, grid, and a plot that pans and zooms along x only."""
+    """Axis colours, fixed axis widths, the y label, and a plot that pans and zooms along x only."""
     for name in ("left", "bottom", "right"):
         axis = plot.getAxis(name)
         axis.enableAutoSIPrefix(False)  # units are in the labels; also spares a label re-layout per range change
@@ -128,9 +128,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme, y_label: str) -> None:
     plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
     plot.getAxis("right").setWidth(RIGHT_AXIS_WIDTH)
     plot.setLabel("left", y_label, color=theme.foreground.name(), **{"font-size": "9pt"})
-    plot.showGrid(x=True, y=True, alpha=0.18)
-    plot.getAxis("right").setGrid(False)  # showGrid grids the right axis too: the lines would be drawn twice
-    plot.getAxis("left").setStyle(maxTickLevel=1)  # major and minor grid lines (finer levels cost paint time)
+    plot.getAxis("left").setStyle(maxTickLevel=1)  # major and minor ticks (grid lines: `grid.py`)
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=True, y=False)

@@ -54,6 +54,7 @@ class TimelineChart:
         self.plot = plot
         plot.showAxis("right")
         plot.getAxis("right").setStyle(showValues=False, tickLength=0)
+        plot.getAxis("right").unlinkFromView()  # it shows only its title: no need to redraw it for each range
         plot.getAxis("left").setStyle(showValues=False, tickLength=0)
         plot.setYRange(0, 1, padding=0)
         self.bars = pg.BarGraphItem(x0=[], width=[], y0=[], height=[])
@@ -86,7 +87,6 @@ class TimelineChart:
         """Axis and label colours of the palette."""
         self.theme = theme
         style_plot(self.plot, theme, "Cycles")
-        self.plot.showGrid(x=True, y=False, alpha=0.18)
         self.bars.setOpts(pen=pen(theme.foreground, 0.6))
         for item in (*self.numbers.items, *self.notes.items):
             item.setColor(theme.foreground)

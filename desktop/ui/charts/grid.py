@@ -1,0 +1,84 @@
+"""Grid lines under a plot's data, at the ticks of its axes, drawn by plain path items instead of the axes.
+
+pyqtgraph draws a grid as part of an axis: the axis then covers its whole plot, and every patient switch
+regenerates, records and replays each axis's grid into a plot-sized cache (profiled: the largest single
+cost of a switch). Here each grid level is one `QGraphicsPathItem` (painted by Qt, not by Python) in the
+view box's pixel coordinates, rebuilt from the axes' own tick values when the view range or size changes.
+Lines fade with their tick level and density as pyqtgraph's grid does.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem
+
+GRID_ALPHA = 0.18  # of the foreground colour, for the major level
+LEVELS = 2  # major and minor ticks (finer levels would cost paint time for little reading help)
+
+
+def level_alpha(level: int, length_px: float, count: int) -> float:
+    """The opacity (0–1) of one level's lines, as pyqtgraph fades its grids: halved per level, and thinned
+    when the lines are dense (fewer than 20 pixels apart)."""
+    return GRID_ALPHA / (level + 1) * min(1.0, max(0.0, 0.05 * length_px / (count + 1)))
+
+
+class GridLines:
+    """Vertical lines at `x_axis`'s ticks and, if `y_axis` is given, horizontal lines at its ticks."""
+
+    def __init__(self, plot: pg.PlotItem, x_axis: pg.AxisItem, y_axis: pg.AxisItem | None, colour: QColor):
+        self.vb, self.x_axis, self.y_axis = plot.vb, x_axis, y_axis
+        self.colour = QColor(colour)
+        directions = ("x", "y") if y_axis is not None else ("x",)
+        self.items: dict[tuple[str, int], QGraphicsPathItem] = {}
+        for direction in directions:
+            for level in range(LEVELS):
+                item = QGraphicsPathItem(self.vb)
+                item.setZValue(-1e5)  # under everything in the view box, above its background
+                self.items[direction, level] = item
+        self.vb.sigRangeChanged.connect(self.update)
+        self.vb.sigResized.connect(self.update)
+
+    def set_colour(self, colour: QColor) -> None:
+        """The lines' colour (the palette's foreground); each level keeps its own opacity."""
+        self.colour = QColor(colour)
+        self.update()
+
+    def update(self, *_: object) -> None:
+        """Rebuild the lines for the current view range and size."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        width, height = self.vb.width(), self.vb.height()
+        if width <= 0 or height <= 0 or x1 <= x0 or y1 <= y0:
+            return
+        for level, (_, values) in enumerate(self.x_axis.tickValues(x0, x1, width)[:LEVELS]):
+            path = QPainterPath()
+            for value in values:
+                if x0 <= value <= x1:
+                    x = (value - x0) / (x1 - x0) * width
+                    path.moveTo(x, 0)
+                    path.lineTo(x, height)
+            self._set(("x", level), path, level_alpha(level, width, len(values)))
+        if self.y_axis is not None:
+            for level, (_, values) in enumerate(self.y_axis.tickValues(y0, y1, height)[:LEVELS]):
+                path = QPainterPath()
+                for value in values:
+                    if y0 <= value <= y1:
+                        y = height - (value - y0) / (y1 - y0) * height
+                        path.moveTo(0, y)
+                        path.lineTo(width, y)
+                self._set(("y", level), path, level_alpha(level, height, len(values)))
+
+    def _set(self, key: tuple[str, int], path: QPainterPath, alpha: float) -> None:
+        item = self.items.get(key)
+        if item is None:
+            return
+        colour = QColor(self.colour)
+        colour.setAlphaF(alpha * self.colour.alphaF())
+        pen = QPen(colour, 0)  # cosmetic hairline: one pixel whatever the zoom
+        if item.pen() != pen:
+            item.setPen(pen)
+        item.setPath(path)
+
+    def line_count(self, direction: str) -> int:
+        """Lines drawn in one direction ("x": vertical, "y": horizontal), all levels."""
+        return sum(item.path().elementCount() // 2 for (d, _), item in self.items.items() if d == direction)
