@@ -384,7 +384,7 @@ def vertical_lines_match_the_date_ticks(charts: PatientCharts) -> int:
     """Assert every plot's vertical grid lines sit at the date axis's ticks (major and minor level); return
     how many lines a plot has."""
     (x0, x1), width = charts.plots[0].vb.viewRange()[0], charts.plots[0].vb.width()
-    levels = charts.date_axis.tickValues(x0, x1, width)[:2]
+    levels = charts.date_axis.tickValues(x0, x1, charts.date_axis.width())[:2]
     for grid in charts.grids:
         for level, (_, values) in enumerate(levels):
             path = grid.items["x", level].path()

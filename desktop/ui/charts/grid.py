@@ -3,8 +3,9 @@
 pyqtgraph draws a grid as part of an axis: the axis then covers its whole plot, and every patient switch
 regenerates, records and replays each axis's grid into a plot-sized cache (profiled: the largest single
 cost of a switch). Here each grid level is one `QGraphicsPathItem` (painted by Qt, not by Python) in the
-view box's pixel coordinates, rebuilt from the axes' own tick values when the view range or size changes.
-Lines fade with their tick level and density as pyqtgraph's grid does.
+view box's pixel coordinates, rebuilt from the axes' own tick values just before a paint that follows a
+change of the view range or size (a patient switch changes the ranges several times). Lines fade with
+their tick level and density as pyqtgraph's grid does.
 """
 
 from __future__ import annotations
@@ -36,8 +37,19 @@ class GridLines:
                 item = QGraphicsPathItem(self.vb)
                 item.setZValue(-1e5)  # under everything in the view box, above its background
                 self.items[direction, level] = item
-        self.vb.sigRangeChanged.connect(self.update)
-        self.vb.sigResized.connect(self.update)
+        self.dirty = True
+        self.vb.sigRangeChanged.connect(self._changed)
+        self.vb.sigResized.connect(self._changed)
+        scene = plot.scene()
+        if scene is not None:  # the view boxes' own preparation (which applies new ranges) is connected first
+            scene.sigPrepareForPaint.connect(self._prepare)
+
+    def _changed(self, *_: object) -> None:
+        self.dirty = True
+
+    def _prepare(self) -> None:
+        if self.dirty:
+            self.update()
 
     def set_colour(self, colour: QColor) -> None:
         """The lines' colour (the palette's foreground); each level keeps its own opacity."""
@@ -50,7 +62,10 @@ class GridLines:
         width, height = self.vb.width(), self.vb.height()
         if width <= 0 or height <= 0 or x1 <= x0 or y1 <= y0:
             return
-        for level, (_, values) in enumerate(self.x_axis.tickValues(x0, x1, width)[:LEVELS]):
+        self.dirty = False
+        # Ticks asked for with the axis's own length, as the axis asks when it paints: one computation for both
+        x_length = self.x_axis.width() or width
+        for level, (_, values) in enumerate(self.x_axis.tickValues(x0, x1, x_length)[:LEVELS]):
             path = QPainterPath()
             for value in values:
                 if x0 <= value <= x1:
@@ -59,7 +74,8 @@ class GridLines:
                     path.lineTo(x, height)
             self._set(("x", level), path, level_alpha(level, width, len(values)))
         if self.y_axis is not None:
-            for level, (_, values) in enumerate(self.y_axis.tickValues(y0, y1, height)[:LEVELS]):
+            y_length = self.y_axis.height() or height
+            for level, (_, values) in enumerate(self.y_axis.tickValues(y0, y1, y_length)[:LEVELS]):
                 path = QPainterPath()
                 for value in values:
                     if y0 <= value <= y1:
