@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -43,6 +44,9 @@ COLUMNS = (
 )
 NAME_COLUMN = 1
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+DISPLAY_ROLE, FOREGROUND_ROLE = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ForegroundRole)
+ALIGNMENT_ROLE, TOOLTIP_ROLE = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.ToolTipRole)
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _NOT_EVALUATED = "…"
 
 
@@ -157,13 +161,21 @@ class PatientTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        return self._value(self.rows[index.row()], index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        """Every role a cell is painted with in one call (the view asks for seven per cell)."""
+        row, column = self.rows[index.row()], index.column()
+        for role_data in roleDataSpan:
+            role_data.setData(self._value(row, column, role_data.role()))
+
+    @staticmethod
+    def _value(row: PatientRow, column: int, role: int) -> Any:
+        if role == DISPLAY_ROLE:
             return row.texts[column]
         if role == PATIENT_ID_ROLE:
             return row.patient_id
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND_ROLE:
             colour = None
             if column == 7 and row.status:
                 colour = wording.STATUS_COLOUR.get(row.status)
@@ -172,9 +184,9 @@ class PatientTableModel(QAbstractTableModel):
             elif column == 9 and row.severity:
                 colour = wording.SEVERITY_COLOUR[row.severity]
             return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 9 and row.severity:
+        if role == ALIGNMENT_ROLE and column == 4:
+            return RIGHT_ALIGNED
+        if role == TOOLTIP_ROLE and column == 9 and row.severity:
             return "Alerts: see the patient's follow-up tab or the alerts dock"
         return None
 
@@ -286,6 +298,10 @@ class PatientFilterProxy(QSortFilterProxyModel):
         """Also keep the model on the Python side: `filterAcceptsRow` runs once per row on every keystroke."""
         self._source = model
         super().setSourceModel(model)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        """Map the cell once and let the source fill every role (Qt's proxy would ask it role by role)."""
+        self._source.multiData(self.mapToSource(index), roleDataSpan)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         row = self._source.rows[source_row]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
 from desktop.clinical.evaluation import evaluate_patient
 from desktop.clinical.parameters import DEFAULT_PARAMETERS
 from desktop.store import PatientSummary
-from desktop.ui.patient_list import COLUMNS, PatientFilterProxy, PatientTableModel, build_row
+from desktop.ui.patient_list import COLUMNS, PATIENT_ID_ROLE, PatientFilterProxy, PatientTableModel, build_row
 from tests.ui.conftest import TODAY
 
 
@@ -77,3 +77,24 @@ def test_filter_text_matches_id_name_or_regimen_in_any_case(qtbot, demo_patients
     critical = {p.patient_id for p in demo_patients
                 if any(a.severity == "critical" for a in evaluate_patient(p, TODAY).alerts)}  # fmt: skip
     assert {proxy.index(r, 0).data() for r in range(proxy.rowCount())} == critical
+
+
+def test_one_multi_data_call_gives_what_data_gives_for_every_role(qtbot, demo_patients):
+    model = PatientTableModel()
+    model.reset_rows(rows_of(demo_patients[:40]))
+    proxy = PatientFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_text("aza")  # a filtered proxy: its rows are not the source's
+    assert 0 < proxy.rowCount() < model.rowCount()
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
+             Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, PATIENT_ID_ROLE]  # fmt: skip
+    coloured = 0
+    for row in range(proxy.rowCount()):
+        for column in range(len(COLUMNS)):
+            index = proxy.index(row, column)
+            for role in roles:
+                role_data = QModelRoleData(role)
+                proxy.multiData(index, QModelRoleDataSpan(role_data))
+                assert role_data.data() == proxy.data(index, role), (row, column, role)
+            coloured += proxy.data(index, Qt.ItemDataRole.ForegroundRole) is not None
+    assert coloured  # the comparison covered brushes, not only empty values
