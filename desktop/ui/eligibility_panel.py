@@ -8,6 +8,7 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.clinical.eligibility import CRITERIA
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.ui import wording
 
@@ -34,41 +34,45 @@ def _label(text: str = "", *, wrap: bool = True, rich: bool = False) -> QLabel:
     return label
 
 
-class CriterionRow(QWidget):
-    """One criterion: a large mark (✓ ✗ ?) with its word, the criterion's name and its evidence."""
+def evaluation_html(evaluation: PatientEvaluation, base_points: float) -> str:
+    """The panel's account of one evaluation as rich text: who and when, status and strategy in words, each
+    criterion with its mark (✓ ✗ ?), the mark's word and its evidence, and recent grade ≥ 3 adverse events.
 
-    def __init__(self, criterion_id: str):
-        super().__init__()
-        self.criterion_id = criterion_id
-        self.mark = QLabel()
-        self.mark.setFixedWidth(34)
-        self.mark.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        font = self.mark.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.mark.setFont(font)
-        self.title = _label(wording.CRITERIA[criterion_id])
-        bold = self.title.font()
-        bold.setBold(True)
-        self.title.setFont(bold)
-        self.detail = _label()
-        text = QVBoxLayout()
-        text.setSpacing(1)
-        text.addWidget(self.title)
-        text.addWidget(self.detail)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.addWidget(self.mark)
-        layout.addLayout(text, 1)
-
-    def show_criterion(self, met: bool | None, detail: str) -> None:
-        """Show the mark, its word (for readers who do not see colour) and the evidence."""
-        colour = wording.MARK_COLOUR[met].name()
-        self.mark.setText(wording.MARK[met])
-        self.mark.setStyleSheet(f"color: {colour};")
-        self.mark.setToolTip(wording.MARK_WORD[met])
-        self.title.setText(f"{wording.CRITERIA[self.criterion_id]} — {wording.MARK_WORD[met]}")
-        self.detail.setText(detail)
+    One document rather than a label per line: a patient switch lays out and paints one text, not twenty.
+    """
+    result = evaluation.eligibility
+    esc = html.escape
+    colour = wording.STATUS_COLOUR.get(result.status)
+    status = wording.ELIGIBILITY[result.status].capitalize()
+    if result.status == "not_applicable":  # say why: the patient is not on therapy
+        status = f"{status}: {wording.STATE[evaluation.state.state]}"
+    status_style = f"font-size:{base_points * 1.3:.1f}pt; font-weight:600" + (
+        f"; color:{colour.name()}" if colour is not None else ""
+    )
+    parts = [
+        f"<p>Patient {esc(evaluation.patient_id)}, evaluated as of {evaluation.as_of.isoformat()}</p>",
+        f"<p style='{status_style}'>{esc(status)}</p>",
+        f"<p>Suggested strategy: {esc(wording.STRATEGY[result.strategy])}</p>",
+    ]
+    if result.detail:
+        parts.append(f"<p>{esc(result.detail)}</p>")
+    rows = []
+    for criterion in result.criteria:
+        mark_style = f"color:{wording.MARK_COLOUR[criterion.met].name()}; font-size:{base_points * 1.6:.1f}pt"
+        rows.append(
+            f"<tr><td width='30' align='center' valign='top' style='{mark_style}'><b>{wording.MARK[criterion.met]}</b>"
+            f"</td><td valign='top'><b>{esc(wording.CRITERIA[criterion.id])} — {wording.MARK_WORD[criterion.met]}"
+            f"</b><br>{esc(criterion.detail)}</td></tr>"
+        )
+    parts.append(f"<hr><table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}</table><hr>")
+    if result.recent_adverse_events:
+        items = "".join(
+            f"<li>{ae.date.isoformat()}: {esc(ae.term)}, grade {ae.grade}</li>" for ae in result.recent_adverse_events
+        )
+        parts.append(f"<p><b>Grade ≥ 3 adverse events, last 90 days</b></p><ul>{items}</ul>")
+    else:
+        parts.append("<p><b>Grade ≥ 3 adverse events, last 90 days:</b> none recorded</p>")
+    return "".join(parts)
 
 
 class EligibilityPanel(QWidget):
@@ -99,16 +103,7 @@ class EligibilityPanel(QWidget):
         as_of_row.addWidget(self.as_of, 1)
         as_of_row.addWidget(self.today_button)
 
-        self.patient = _label()
-        self.status = _label()
-        status_font = self.status.font()
-        status_font.setPointSizeF(status_font.pointSizeF() * 1.3)
-        status_font.setBold(True)
-        self.status.setFont(status_font)
-        self.strategy = _label()
-        self.detail = _label()
-        self.rows = {criterion: CriterionRow(criterion) for criterion in CRITERIA}
-        self.adverse_events = _label(rich=True)
+        self.evaluation_text = _label(rich=True)
         self.parameters = _label()
         self.parameters.setVisible(False)
         self.parameters_toggle = QToolButton(text="Parameters used ▸", checkable=True)
@@ -121,26 +116,10 @@ class EligibilityPanel(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(as_of_row)
         layout.addWidget(self.empty)
-        layout.addWidget(self.patient)
-        layout.addWidget(self.status)
-        layout.addWidget(self.strategy)
-        layout.addWidget(self.detail)
-        layout.addWidget(_rule())
-        for row in self.rows.values():
-            layout.addWidget(row)
-        layout.addWidget(_rule())
-        layout.addWidget(self.adverse_events)
+        layout.addWidget(self.evaluation_text)
         layout.addWidget(self.parameters_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.parameters)
         layout.addStretch(1)
-        self._content = [
-            self.patient,
-            self.status,
-            self.strategy,
-            self.detail,
-            *self.rows.values(),
-            self.adverse_events,
-        ]
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -161,38 +140,26 @@ class EligibilityPanel(QWidget):
     def show_evaluation(self, evaluation: PatientEvaluation | None) -> None:
         """Show a patient's evaluation, or the empty state."""
         self.empty.setVisible(evaluation is None)
-        for widget in self._content:
-            widget.setVisible(evaluation is not None)
+        self.evaluation_text.setVisible(evaluation is not None)
         if evaluation is None:
+            self.evaluation_text.setText("")
             self.parameters.setText("")
             self.parameters.setVisible(False)
             return
         self.parameters.setVisible(self.parameters_toggle.isChecked())
-        result = evaluation.eligibility
-        self.patient.setText(f"Patient {evaluation.patient_id}, evaluated as of {evaluation.as_of.isoformat()}")
-        colour = wording.STATUS_COLOUR.get(result.status)
-        status = wording.ELIGIBILITY[result.status].capitalize()
-        if result.status == "not_applicable":  # say why: the patient is not on therapy
-            status = f"{status}: {wording.STATE[evaluation.state.state]}"
-        self.status.setText(status)
-        self.status.setStyleSheet(f"color: {colour.name()};" if colour is not None else "")
-        self.strategy.setText(f"Suggested strategy: {wording.STRATEGY[result.strategy]}")
-        self.detail.setText(result.detail or "")
-        self.detail.setVisible(bool(result.detail))
-        for criterion in result.criteria:
-            self.rows[criterion.id].show_criterion(criterion.met, criterion.detail)
-        if result.recent_adverse_events:
-            items = "".join(
-                f"<li>{ae.date.isoformat()}: {html.escape(ae.term)}, grade {ae.grade}</li>"
-                for ae in result.recent_adverse_events
-            )
-            self.adverse_events.setText(f"<b>Grade ≥ 3 adverse events, last 90 days</b><ul>{items}</ul>")
-        else:
-            self.adverse_events.setText("<b>Grade ≥ 3 adverse events, last 90 days:</b> none recorded")
+        self.evaluation_text.setText(evaluation_html(evaluation, self.font().pointSizeF()))
         params = evaluation.params.to_dict()
         self.parameters.setText(
             "\n".join(f"{name}: {', '.join(v) if isinstance(v, list | tuple) else v}" for name, v in params.items())
         )
+
+    def shown_text(self) -> str:
+        """The evaluation as a reader sees it (plain text), "" in the empty state."""
+        if not self.evaluation_text.isVisibleTo(self):
+            return ""
+        document = QTextDocument()
+        document.setHtml(self.evaluation_text.text())
+        return document.toPlainText()
 
     def _toggle_parameters(self, shown: bool) -> None:
         self.parameters.setVisible(shown)
@@ -200,10 +167,3 @@ class EligibilityPanel(QWidget):
 
     def _date_picked(self, date: QDate) -> None:
         self.as_of_requested.emit(dt.date(date.year(), date.month(), date.day()))
-
-
-def _rule() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Sunken)
-    return line

@@ -9,11 +9,26 @@ from PySide6.QtCore import QSettings
 
 from desktop.demo import generate_patients
 from desktop.store import Registry
+from desktop.ui import wording
+from desktop.ui.eligibility_panel import EligibilityPanel
 from desktop.ui.main_window import MainWindow
 from desktop.ui.session import RegistrySession
 
 TODAY = dt.date(2026, 6, 1)
 DEMO_COUNT = 60
+
+
+def panel_criteria(panel: EligibilityPanel) -> dict[str, tuple[str, str, str]]:
+    """The criteria as the eligibility panel shows them: criterion id -> (mark, word, evidence), read from
+    its text, where each criterion is a mark line, a "<name> — <word>" line and an evidence line."""
+    lines = panel.shown_text().splitlines()
+    names = {name: criterion for criterion, name in wording.CRITERIA.items()}
+    shown = {}
+    for n, line in enumerate(lines[:-2]):
+        if line in wording.MARK.values() and " — " in lines[n + 1]:
+            name, word = lines[n + 1].rsplit(" — ", 1)
+            shown[names[name]] = (line, word, lines[n + 2])
+    return shown
 
 
 @pytest.fixture(scope="session")

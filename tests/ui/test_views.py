@@ -9,7 +9,7 @@ from desktop.clinical.alerts import ALERT_CODES
 from desktop.ui import wording
 from desktop.ui.patient_browser import VISUAL_ORDER
 from desktop.ui.patient_list import COLUMNS
-from tests.ui.conftest import TODAY
+from tests.ui.conftest import TODAY, panel_criteria
 
 
 def first_with(window, predicate):
@@ -39,8 +39,10 @@ def test_eligibility_alerts_and_next_mrd_come_first_in_the_list(window):
 def test_not_applicable_says_why_and_the_follow_up_tab_counts_in_words(window):
     off = first_with(window, lambda e: e.state.state == "off_therapy")
     window.browser.select_patient(off)
-    assert window.panel.status.text() == "Not applicable: off therapy (TFR)"
-    assert "see the criteria" not in window.panel.strategy.text()
+    shown = window.panel.shown_text().splitlines()
+    assert "Not applicable: off therapy (TFR)" in shown
+    strategy = next(line for line in shown if line.startswith("Suggested strategy: "))
+    assert "see the criteria" not in strategy
     one = first_with(window, lambda e: len(e.alerts) == 1)
     window.browser.select_patient(one)
     assert window.view.tabs.tabText(1) == "&Follow-up (1 alert)"
@@ -73,7 +75,7 @@ def test_undo_of_a_form_cycle_brings_chart_panel_and_list_back(qtbot, window, re
     )
     window.browser.select_patient(patient_id)
     charts, panel = window.view.charts, window.panel
-    before = (charts.timeline.count, panel.rows["min_cycles"].detail.text(), registry.load_patient(patient_id))
+    before = (charts.timeline.count, panel_criteria(panel)["min_cycles"][2], registry.load_patient(patient_id))
     cycles_column = COLUMNS.index("Cycles")
     row_text = lambda: window.browser.model.rows[window.browser.model.row_of(patient_id)].texts[cycles_column]  # noqa: E731
     listed = row_text()
@@ -82,11 +84,11 @@ def test_undo_of_a_form_cycle_brings_chart_panel_and_list_back(qtbot, window, re
     assert form.values()[0]["start_date"] <= TODAY  # the default date counts at the evaluation date
     form.ok_button.click()
     assert charts.timeline.count == before[0] + 1
-    assert panel.rows["min_cycles"].detail.text() != before[1]
+    assert panel_criteria(panel)["min_cycles"][2] != before[1]
     assert row_text() == str(int(listed) + 1)
     window.undo_action.trigger()
     assert registry.load_patient(patient_id) == before[2]
-    assert (charts.timeline.count, panel.rows["min_cycles"].detail.text()) == before[:2]
+    assert (charts.timeline.count, panel_criteria(panel)["min_cycles"][2]) == before[:2]
     assert row_text() == listed
     window.redo_action.trigger()
     assert charts.timeline.count == before[0] + 1
@@ -103,3 +105,20 @@ def test_a_patients_alerts_are_shown_as_whole_sentences(qtbot, window):
     needed = table.fontMetrics().boundingRect(0, 0, table.columnWidth(message_column) - 8, 10_000,
                                               int(Qt.TextFlag.TextWordWrap), index.data()).height()  # fmt: skip
     assert table.wordWrap() and table.rowHeight(row) >= needed
+
+
+def test_the_panel_shows_each_criterion_mark_word_and_evidence_as_evaluated(window):
+    seen = set()
+    for row in window.browser.model.rows:
+        evaluation = window.session.evaluations[row.patient_id]
+        kinds = frozenset(c.met for c in evaluation.eligibility.criteria)
+        if kinds in seen:
+            continue
+        seen.add(kinds)
+        window.browser.select_patient(row.patient_id)
+        shown = panel_criteria(window.panel)
+        expected = {
+            c.id: (wording.MARK[c.met], wording.MARK_WORD[c.met], c.detail) for c in evaluation.eligibility.criteria
+        }
+        assert shown == expected, row.patient_id
+    assert {met for kinds in seen for met in kinds} == {True, False, None}  # met, not met and unknown all shown
