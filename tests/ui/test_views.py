@@ -122,3 +122,18 @@ def test_the_panel_shows_each_criterion_mark_word_and_evidence_as_evaluated(wind
         }
         assert shown == expected, row.patient_id
     assert {met for kinds in seen for met in kinds} == {True, False, None}  # met, not met and unknown all shown
+
+
+def test_parameters_used_appear_under_the_criteria_on_request(window):
+    patient_id = window.browser.model.rows[0].patient_id
+    window.browser.select_patient(patient_id)
+    params = window.session.evaluations[patient_id].params
+    assert "Parameters used" not in window.panel.shown_text()
+    window.panel.parameters_toggle.setChecked(True)
+    shown = window.panel.shown_text().splitlines()
+    assert shown.index("Parameters used") > max(n for n, line in enumerate(shown) if " — " in line)
+    assert f"min_cycles: {params.min_cycles}" in shown
+    window.browser.select_patient(window.browser.model.rows[1].patient_id)  # stays open while browsing
+    assert "Parameters used" in window.panel.shown_text()
+    window.panel.parameters_toggle.setChecked(False)
+    assert "Parameters used" not in window.panel.shown_text()
