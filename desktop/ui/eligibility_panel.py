@@ -10,12 +10,10 @@ import html
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.ui import wording
+from desktop.ui.text_block import TextBlock
 
 
 def _label(text: str = "", *, wrap: bool = True, rich: bool = False) -> QLabel:
@@ -38,8 +37,7 @@ def evaluation_html(evaluation: PatientEvaluation, base_points: float, with_para
     criterion with its mark (✓ ✗ ?), the mark's word and its evidence, recent grade ≥ 3 adverse events and,
     if asked, the parameters used.
 
-    One document in a text browser rather than a label per line: a patient switch lays out one text once
-    (word-wrapped labels are laid out again for each height-for-width question: ~15 ms against ~2 ms).
+    One document (a `TextBlock`) rather than a label per line: a patient switch lays out one text, once.
     """
     result = evaluation.eligibility
     esc = html.escape
@@ -108,11 +106,7 @@ class EligibilityPanel(QWidget):
         as_of_row.addWidget(self.as_of, 1)
         as_of_row.addWidget(self.today_button)
 
-        self.evaluation_text = QTextBrowser()
-        self.evaluation_text.setOpenLinks(False)
-        self.evaluation_text.setFrameShape(QFrame.Shape.NoFrame)
-        self.evaluation_text.viewport().setAutoFillBackground(False)  # the panel's own background
-        self.evaluation_text.setStyleSheet("QTextBrowser { background: transparent; }")
+        self.evaluation_text = TextBlock()
         self.parameters_toggle = QToolButton(text="Parameters used ▸", checkable=True)
         self.parameters_toggle.setAutoRaise(True)
         self.parameters_toggle.setToolTip("Show the rule parameters this evaluation used, under the criteria")
@@ -145,10 +139,10 @@ class EligibilityPanel(QWidget):
         self.evaluation_text.setVisible(evaluation is not None)
         self.parameters_toggle.setVisible(evaluation is not None)
         if evaluation is None:
-            self.evaluation_text.clear()
+            self.evaluation_text.set_html("")
             return
         html_text = evaluation_html(evaluation, self.font().pointSizeF(), self.parameters_toggle.isChecked())
-        self.evaluation_text.setHtml(html_text)
+        self.evaluation_text.set_html(html_text)
 
     def shown_text(self) -> str:
         """The evaluation as a reader sees it (plain text), "" in the empty state."""
