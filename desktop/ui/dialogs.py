@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,9 +70,21 @@ def show_problems(parent: QWidget, title: str, error: InvalidData) -> QMessageBo
     return box
 
 
-def notify(parent: QWidget, title: str, text: str, *, critical: bool = False) -> QMessageBox:
-    """A non-modal notice (a patient became eligible, or has a critical alert: then with a warning icon)."""
+def notify(
+    parent: QWidget, title: str, text: str, *, critical: bool = False, shown: QMessageBox | None = None
+) -> QMessageBox:
+    """A non-modal notice (a patient became eligible, or has a critical alert: then with a warning icon).
+
+    A notice still on screen (`shown`) is reused for the new text: one notice at a time, and no new window
+    to map for each patient browsed past.
+    """
     icon = QMessageBox.Icon.Warning if critical else QMessageBox.Icon.Information
+    if shown is not None and shiboken6.isValid(shown) and shown.isVisible():
+        shown.setWindowTitle(title)
+        shown.setIcon(icon)
+        shown.setText(text)
+        shown.raise_()
+        return shown
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(wording.DISCLAIMER)
     box.setModal(False)

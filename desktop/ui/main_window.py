@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter
@@ -244,11 +243,10 @@ class MainWindow(QMainWindow):
         if not fresh:
             return
         self._notified.update((evaluation.patient_id, key) for key, _ in fresh)
-        if self._notice is not None and shiboken6.isValid(self._notice):
-            self._notice.close()  # one notice at a time: browsing patients must not pile them up
         critical = any(key != "eligible" for key, _ in fresh)
         title = f"{APP_NAME}: {evaluation.patient_id}"
-        self._notice = dialogs.notify(self, title, "\n\n".join(t for _, t in fresh), critical=critical)
+        text = "\n\n".join(t for _, t in fresh)  # one notice at a time: browsing must not pile them up
+        self._notice = dialogs.notify(self, title, text, critical=critical, shown=self._notice)
 
     # ---- actions -----------------------------------------------------------------------------------
 

@@ -95,6 +95,12 @@ def test_one_notice_at_a_time_and_a_critical_one_warns(qtbot, window):
     notices = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
     assert len(notices) == 1 and critical in notices[0].windowTitle()
     assert notices[0].icon() == QMessageBox.Icon.Warning and "Critical alert" in notices[0].text()
+    quiet = {pid for pid, e in window.session.evaluations.items() if all(a.severity != "critical" for a in e.alerts)}
+    others = [pid for pid in quiet - {eligible} if window.session.evaluations[pid].eligibility.status == "eligible"]
+    select(window, others[0])
+    again = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
+    assert again == notices  # the same notice, now about the other patient, with the information icon
+    assert others[0] in again[0].windowTitle() and again[0].icon() == QMessageBox.Icon.Information
 
 
 def test_adding_a_cycle_updates_records_list_panel_and_undo(window, registry):
