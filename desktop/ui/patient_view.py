@@ -198,7 +198,9 @@ class PatientView(QWidget):
         self.records.show_patient(stored)
         self.audit_model.set_entries(audit or [])
         n = len(evaluation.alerts)
-        self.tabs.setTabText(1, f"&Follow-up ({n} alert{'' if n == 1 else 's'})" if n else "&Follow-up")
+        tab_text = f"&Follow-up ({n} alert{'' if n == 1 else 's'})" if n else "&Follow-up"
+        if self.tabs.tabText(1) != tab_text:  # a new text lays the tab bar out again
+            self.tabs.setTabText(1, tab_text)
 
     def set_hide_names(self, hide: bool) -> None:
         """Hide direct identifiers (name, MRN, birth date) in the header."""
