@@ -73,7 +73,8 @@ class MrdChart:
         self.trend = pg.PlotDataItem(connect="finite", antialias=True)
         self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True)
         self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=dashed(CLASS_COLOURS["mrd_ll"]))
-        self.threshold_label = line_label(self.threshold, 0.005, (0, 1), CLASS_COLOURS["mrd_ll"])
+        # under the line: the diagnosis sample at the left edge is above it, and would print over the text
+        self.threshold_label = line_label(self.threshold, 0.005, (0, 0), CLASS_COLOURS["mrd_ll"])
         self.progression = pg.InfiniteLine(angle=0, movable=False, pen=dashed(CLASS_COLOURS["positive"]))
         self.progression_label = line_label(self.progression, 0.005, (0, 1), CLASS_COLOURS["positive"])
         for item in (self.lane, self.run, self.threshold, self.progression):
@@ -97,6 +98,7 @@ class MrdChart:
         colour = theme.foreground.name()
         self.plot.setLabel("right", "log reduction from diagnosis", color=colour, **{"font-size": "8pt"})
         self.lane.setBrush(theme.lane)
+        self.threshold_label.fill = theme.label_fill
         self.trend.setPen(pen(theme.muted, 1.2))
         self.empty_note.set_colour(theme.muted)
         self.hover.apply_theme(theme)
