@@ -38,6 +38,22 @@ app.exec()
 """
 
 
+def speed_check() -> float:
+    """Milliseconds for a fixed pure-Python workload (median of 5): how fast this machine ran at that moment.
+
+    Shared and virtual machines vary by 1.5x from minute to minute; compare runs by this figure too.
+    """
+    rng = random.Random(1)
+    data = [rng.random() for _ in range(100_000)]
+    runs = []
+    for _ in range(5):
+        t = time.perf_counter()
+        sorted(data)
+        sum(x * x for x in data)
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs) * 1000
+
+
 def shown_seconds(command: list[str]) -> dict[str, float]:
     """Seconds from spawning `command` to each '<what> shown at <epoch>' line on standard error."""
     start = time.time()
@@ -150,8 +166,10 @@ def main() -> None:
         script += f"write_demo_registry(pathlib.Path(sys.argv[1]), {args.patients}, 1, datetime.date.today())"
         subprocess.run([sys.executable, "-c", script, str(db)], check=True)
         print(f"{'demo registry of ' + format(args.patients, ',') + ' patients':<52} {time.perf_counter() - t:8.1f} s")
+    print(f"{'speed check before (fixed Python work, lower is faster)':<52} {speed_check():8.1f} ms")
     cold_start(db, args.runs)
     in_process(db)
+    print(f"{'speed check after':<52} {speed_check():8.1f} ms")
 
 
 if __name__ == "__main__":
