@@ -24,10 +24,10 @@ from desktop.ui import wording
 from desktop.ui.text_block import TextBlock
 
 
-def _label(text: str = "", *, wrap: bool = True, rich: bool = False) -> QLabel:
+def _label(text: str) -> QLabel:
     label = QLabel(text)
-    label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

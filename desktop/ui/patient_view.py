@@ -24,6 +24,7 @@ from desktop.ui.text_block import TextBlock
 
 Index = QModelIndex | QPersistentModelIndex
 IDENTIFIERS = ("name", "mrn", "birth_date")
+ID_STYLE = "font-size:15pt; font-weight:600"  # the patient id that opens the header
 
 
 class AuditModel(QAbstractTableModel):
@@ -67,7 +68,7 @@ class AuditModel(QAbstractTableModel):
 
 def header_html(patient: Patient, evaluation: PatientEvaluation, hide_names: bool) -> str:
     """The patient header: identity, diagnosis, co-mutations (high risk in bold red), state and strategy."""
-    parts = [f"<span style='font-size:15pt; font-weight:600'>{html.escape(patient.patient_id)}</span>"]
+    parts = [f"<span style='{ID_STYLE}'>{html.escape(patient.patient_id)}</span>"]
     if not hide_names:
         identity = [patient.name or "", f"MRN {patient.mrn}" if patient.mrn else ""]
         parts.append(html.escape("  ·  ".join(x for x in identity if x)))
@@ -122,7 +123,7 @@ def header_height(font: QFont, lines: int) -> int:
     (and being redrawn at the new size) when a line wraps."""
     document = QTextDocument()
     document.setDefaultFont(font)
-    document.setHtml("<br>".join(["<span style='font-size:15pt; font-weight:600'>VT</span>", *["x"] * (lines - 1)]))
+    document.setHtml("<br>".join([f"<span style='{ID_STYLE}'>VT</span>", *["x"] * (lines - 1)]))
     return math.ceil(document.size().height())
 
 

@@ -56,38 +56,37 @@ class GridLines:
         self.colour = QColor(colour)
         self.update()
 
-    def update(self, *_: object) -> None:
+    def update(self) -> None:
         """Rebuild the lines for the current view range and size."""
         (x0, x1), (y0, y1) = self.vb.viewRange()
         width, height = self.vb.width(), self.vb.height()
         if width <= 0 or height <= 0 or x1 <= x0 or y1 <= y0:
             return
         self.dirty = False
-        # Ticks asked for with the axis's own length, as the axis asks when it paints: one computation for both
-        x_length = self.x_axis.width() or width
-        for level, (_, values) in enumerate(self.x_axis.tickValues(x0, x1, x_length)[:LEVELS]):
+        self._lines("x", self.x_axis, (x0, x1), width, height)
+        if self.y_axis is not None:
+            self._lines("y", self.y_axis, (y0, y1), height, width)
+
+    def _lines(self, direction: str, axis: pg.AxisItem, span: tuple[float, float], along: float, across: float) -> None:
+        """One direction's lines: at `axis`'s ticks over `span`, `along` pixels of the view that way, each line
+        `across` pixels long (vertical lines for "x", horizontal for "y", whose pixels run from the top)."""
+        low, high = span
+        # ticks asked for with the axis's own length, as the axis asks when it paints: one computation for both
+        length = (axis.width() if direction == "x" else axis.height()) or along
+        for level, (_, values) in enumerate(axis.tickValues(low, high, length)[:LEVELS]):
             path = QPainterPath()
             for value in values:
-                if x0 <= value <= x1:
-                    x = (value - x0) / (x1 - x0) * width
-                    path.moveTo(x, 0)
-                    path.lineTo(x, height)
-            self._set(("x", level), path, level_alpha(level, width, len(values)))
-        if self.y_axis is not None:
-            y_length = self.y_axis.height() or height
-            for level, (_, values) in enumerate(self.y_axis.tickValues(y0, y1, y_length)[:LEVELS]):
-                path = QPainterPath()
-                for value in values:
-                    if y0 <= value <= y1:
-                        y = height - (value - y0) / (y1 - y0) * height
-                        path.moveTo(0, y)
-                        path.lineTo(width, y)
-                self._set(("y", level), path, level_alpha(level, height, len(values)))
+                if low <= value <= high:
+                    at = (value - low) / (high - low) * along
+                    if direction == "x":
+                        path.moveTo(at, 0)
+                        path.lineTo(at, across)
+                    else:
+                        path.moveTo(0, along - at)
+                        path.lineTo(across, along - at)
+            self._set(self.items[direction, level], path, level_alpha(level, along, len(values)))
 
-    def _set(self, key: tuple[str, int], path: QPainterPath, alpha: float) -> None:
-        item = self.items.get(key)
-        if item is None:
-            return
+    def _set(self, item: QGraphicsPathItem, path: QPainterPath, alpha: float) -> None:
         colour = QColor(self.colour)
         colour.setAlphaF(alpha * self.colour.alphaF())
         pen = QPen(colour, 0)  # cosmetic hairline: one pixel whatever the zoom
