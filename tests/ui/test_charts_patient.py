@@ -126,22 +126,57 @@ def test_counts_are_the_merged_records_in_their_units_with_ctcae_bands(charts, d
     evaluation = evaluate_patient(patient, TODAY)
     charts.show_patient(patient, evaluation)
     merged = merged_counts(patient.counts, TODAY)
-    for chart in charts.counts:
-        x, y = chart.line.getData()
-        field = chart.measure.field
+    assert [lane.measure.field for lane in charts.counts] == ["anc", "platelets", "hemoglobin"]
+    for lane in charts.counts:
+        x, y = lane.line.getData()
+        field = lane.measure.field
+        values = [getattr(c, field) for c in merged]
         assert list(x) == [to_x(c.date) for c in merged]
-        assert list(y) == [getattr(c, field) for c in merged]
+        assert list(lane.values) == values
+        assert list(y) == pytest.approx([lane.lane.to_view(v) for v in values])
+        slot = lane.lane.slot
+        assert all(slot < v < slot + 1 for v in y)  # inside its own lane, clear of the others
+        assert lane.lane.low <= min(values) and max(values) < lane.lane.high
         bounds = {grade: bound for grade, bound in GRADE_BOUNDS[field] if grade >= 3}
-        assert {grade: band.getRegion()[1] for grade, band in chart.bands.items()} == bounds
-        assert all(f"grade {g} &lt; {b:g}" in chart.key for g, b in bounds.items())
-    assert charts.counts[0].recovery.value() == evaluation.params.recovery_anc
-    assert f"recovery ≥ {evaluation.params.recovery_anc:g}" in charts.counts[0].key
-    assert charts.counts[1].recovery.value() == evaluation.params.recovery_platelets
-    assert not charts.counts[2].recovery.isVisible()
-    assert "×10⁹/L" in charts.counts[0].hover.text_of(0) and "g/dL" in charts.counts[2].hover.text_of(0)
-    assert [c.plot.getAxis("left").labelText for c in charts.counts] == [
-        "ANC<br>(10⁹/L)", "PLT<br>(10⁹/L)", "Hb<br>(g/dL)"
+        regions = {grade: band.getRegion() for grade, band in lane.bands.items()}
+        assert {grade: region[1] for grade, region in regions.items()} == pytest.approx(
+            {grade: lane.lane.to_view(bound) for grade, bound in bounds.items()}
+        )
+        assert min(region[0] for region in regions.values()) == pytest.approx(lane.lane.to_view(lane.lane.low))
+        assert all(f"G{g} &lt; {b:g}" in lane.key for g, b in bounds.items())
+    assert [lane.lane.slot for lane in charts.counts] == [2, 1, 0]  # ANC on top
+    anc, platelets, hemoglobin = charts.counts
+    assert anc.recovery.value() == pytest.approx(anc.lane.to_view(evaluation.params.recovery_anc))
+    assert f"recovery ≥ {evaluation.params.recovery_anc:g}" in anc.key
+    assert platelets.recovery.value() == pytest.approx(platelets.lane.to_view(evaluation.params.recovery_platelets))
+    assert not hemoglobin.recovery.isVisible()
+    assert "×10⁹/L" in anc.hover.text_of(0) and "g/dL" in hemoglobin.hover.text_of(0)
+    left, right = charts.count_chart.left, charts.count_chart.right
+    assert [t.replace("\u2029", " ").replace("\n", " ") for t in left.title_texts()] == [
+        "ANC (10⁹/L)", "PLT (10⁹/L)", "Hb (g/dL)"
     ]  # fmt: skip
+    assert "G4 < 0.5" in right.title_texts()[0] and "G3 < 8" in right.title_texts()[2]
+
+
+def test_each_lane_has_round_ticks_over_its_own_range(charts, demo_patients):
+    patient = first(demo_patients, lambda p, e: len(p.counts) > 5)
+    charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    labels = charts.count_chart.left.labels
+    for lane in charts.counts:
+        mine = {y: text for y, text in labels.items() if lane.lane.slot < y < lane.lane.slot + 1}
+        values = sorted(float(text) for text in mine.values())
+        step = values[1] - values[0]
+        assert values[0] == lane.lane.low and lane.lane.high - step < values[-1] <= lane.lane.high
+        assert 3 <= len(values) <= 5 and max(lane.values) < lane.lane.high
+        assert all(y == pytest.approx(lane.lane.to_view(float(text))) for y, text in mine.items())
+    # the horizontal grid lines sit at those ticks, also when only the ticks change (same patient and zoom)
+    charts.prepare_paint()
+    assert charts.grids[1].line_count("y") == len(labels)
+    higher = patient.model_copy(update={"counts": [c.model_copy(update={"platelets": 900.0}) for c in patient.counts]})
+    charts.show_patient(higher, evaluate_patient(higher, TODAY))
+    charts.prepare_paint()
+    assert charts.count_chart.left.labels != labels
+    assert charts.grids[1].line_count("y") == len(charts.count_chart.left.labels)
 
 
 def items_of(charts):
@@ -149,6 +184,7 @@ def items_of(charts):
         charts.mrd.samples, charts.mrd.trend, charts.mrd.threshold, charts.mrd.run, charts.mrd.lane,
         charts.mrd.progression, charts.timeline.bars, charts.legend.item, *charts.events.as_of_lines,
         *(c.line for c in charts.counts), *(band for c in charts.counts for band in c.bands.values()),
+        *charts.count_chart.separators,
     ]  # fmt: skip
 
 
@@ -197,7 +233,7 @@ def test_events_are_lines_on_every_plot_at_the_same_date(charts, demo_patients):
     patient = first(demo_patients, lambda p, e: {"discontinuation", "rechallenge"} <= {ev.type for ev in p.events})
     charts.show_patient(patient, evaluate_patient(patient, TODAY))
     dates = sorted(to_x(e.date) for e in patient.events)
-    assert len(charts.events.pools) == len(charts.plots) == 5
+    assert len(charts.events.pools) == len(charts.plots) == 3  # MRD, counts, timeline
     for pool, plot in zip(charts.events.pools, charts.plots, strict=True):
         visible = pool.visible()
         assert sorted(line.value() for line in visible) == dates
@@ -247,7 +283,8 @@ def test_hover_names_the_value_and_the_date(charts, negative_run_patient, qtbot)
     assert f"{sample.abl1_copies:,.0f} copies" in text
     assert charts.mrd.hover.label.isVisible() and charts.mrd.hover.label.toPlainText() == text
     count = merged_counts(negative_run_patient.counts, TODAY)[5]
-    where = charts.plots[1].vb.mapViewToScene(QPointF(to_x(count.date), count.anc))
+    anc = charts.counts[0].lane.to_view(count.anc)
+    where = charts.plots[1].vb.mapViewToScene(QPointF(to_x(count.date), anc))
     with qtbot.waitSignal(charts.point_hovered) as signal:
         charts._mouse_moved(where)
     assert signal.args[0].startswith(f"{count.date} · ANC {count.anc:g} ×10⁹/L")
@@ -369,7 +406,7 @@ def test_a_plot_with_nothing_to_draw_says_so(qtbot, charts):
     patient = make_patient(cycles=2, mrd=[], counts=[], responses=[], adverse_events=[])
     charts.show_patient(patient, evaluate_patient(patient, TODAY))
     assert charts.mrd.empty_note.text() == f"No MRD sample recorded up to {TODAY}"
-    assert all(chart.empty_note.text() == "No blood count recorded" for chart in charts.counts)
+    assert charts.count_chart.empty_note.text() == "No blood count recorded"
     note = charts.mrd.empty_note.item
     centre = note.mapToItem(charts.plots[0].vb, note.boundingRect().center())
     assert centre.x() == pytest.approx(charts.plots[0].vb.width() / 2, abs=2)
@@ -377,7 +414,7 @@ def test_a_plot_with_nothing_to_draw_says_so(qtbot, charts):
     charts.show_patient(patient.model_copy(update={"mrd": [sample]}), evaluate_patient(patient, TODAY))
     assert charts.mrd.empty_note.text() == ""
     charts.clear()
-    assert charts.mrd.empty_note.text() == "" and all(chart.empty_note.text() == "" for chart in charts.counts)
+    assert charts.mrd.empty_note.text() == "" and charts.count_chart.empty_note.text() == ""
 
 
 def vertical_lines_match_the_date_ticks(charts: PatientCharts) -> int:

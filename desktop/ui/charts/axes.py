@@ -1,7 +1,7 @@
 """Axis items: the date axis and the MRD log axis (plain decimals, "n.d." at the not-detected floor).
 
 Both remember their last tick computation: the axis and the grid lines of its plot (`grid.py`) ask for the
-same range, and the date axis's ticks serve the grid lines of all five plots.
+same range, and the date axis's ticks serve the grid lines of every plot.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class DateAxis(LastTicks, pg.DateAxisItem):
 
 
 class ValueAxis(LastTicks, pg.AxisItem):
-    """A left value axis (blood counts)."""
+    """A left value axis (the timeline's, which shows only its title)."""
 
     def __init__(self) -> None:
         super().__init__("left")

@@ -40,6 +40,9 @@ class GridLines:
         self.dirty = True
         self.vb.sigRangeChanged.connect(self._changed)
         self.vb.sigResized.connect(self._changed)
+        ticks_changed = getattr(y_axis, "ticks_changed", None)  # an axis whose ticks change with its range
+        if ticks_changed is not None:  # only (the counts' lanes) says so
+            ticks_changed.connect(self._changed)
         scene = plot.scene()
         if scene is not None:  # the view boxes' own preparation (which applies new ranges) is connected first
             scene.sigPrepareForPaint.connect(self._prepare)

@@ -46,11 +46,19 @@ class PointHover:
     """The text of the point nearest the mouse (within `radius` pixels), shown beside it with a ring.
 
     Points are in view coordinates (log10 of y on a log axis). With `x_only`, only the horizontal distance
-    counts (cycle bars of the timeline).
+    counts (cycle bars of the timeline); with `y_band`, only a mouse between those view y values (one lane of
+    the counts plot).
     """
 
-    def __init__(self, plot: pg.PlotItem, theme: Theme, radius: float = 14.0, x_only: bool = False):
-        self.plot, self.radius, self.x_only = plot, radius, x_only
+    def __init__(
+        self,
+        plot: pg.PlotItem,
+        theme: Theme,
+        radius: float = 14.0,
+        x_only: bool = False,
+        y_band: tuple[float, float] | None = None,
+    ):
+        self.plot, self.radius, self.x_only, self.y_band = plot, radius, x_only, y_band
         self.x = np.empty(0)
         self.y = np.empty(0)
         self.text_of: Callable[[int], str] = str
@@ -87,6 +95,8 @@ class PointHover:
         if not len(self.x) or not view.sceneBoundingRect().contains(scene_pos):
             return None
         where = view.mapSceneToView(scene_pos)
+        if self.y_band is not None and not self.y_band[0] <= where.y() <= self.y_band[1]:
+            return None
         pixel_w, pixel_h = view.viewPixelSize()
         distance = ((self.x - where.x()) / pixel_w) ** 2
         if not self.x_only:

@@ -70,8 +70,9 @@ class MrdChart:
         )
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
         plot.vb.sigResized.connect(self.place_run_label)
-        self.trend = pg.PlotDataItem(connect="finite", antialias=True)
-        self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True)
+        # dynamicRangeLimit=None: pyqtgraph would otherwise re-set both items' data on every range change
+        self.trend = pg.PlotDataItem(connect="finite", antialias=True, dynamicRangeLimit=None)
+        self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True, dynamicRangeLimit=None)
         self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=dashed(CLASS_COLOURS["mrd_ll"]))
         # under the line: the diagnosis sample at the left edge is above it, and would print over the text
         self.threshold_label = line_label(self.threshold, 0.005, (0, 0), CLASS_COLOURS["mrd_ll"])

@@ -1,5 +1,6 @@
-"""A patient's charts on one shared date axis: MRD (log), ANC, platelets, hemoglobin and the cycle timeline,
-x-linked so zoom and pan move them together, with event lines across all of them and a hover read-out.
+"""A patient's charts on one shared date axis: MRD (log), the blood counts (ANC, platelets and hemoglobin in
+lanes of one plot) and the cycle timeline, x-linked so zoom and pan move them together, with event lines
+across all of them and a hover read-out.
 
 Every item is created once; `show_patient` only calls `setData`/`setOpts`/`setPos` and shows or hides pooled
 items, so switching patients or adding a record never rebuilds the scene.
@@ -21,7 +22,7 @@ from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import Patient
 from desktop.ui import wording
 from desktop.ui.charts.axes import DateAxis, MrdAxis, ValueAxis
-from desktop.ui.charts.counts_chart import CountChart
+from desktop.ui.charts.counts_chart import LANE_ORDER, CountsChart, LaneAxis
 from desktop.ui.charts.events import EventLines
 from desktop.ui.charts.export import export_png, export_svg
 from desktop.ui.charts.grid import GridLines
@@ -32,8 +33,7 @@ from desktop.ui.charts.style import DAY, Theme, palette_theme, to_x
 from desktop.ui.charts.timeline_chart import TimelineChart
 
 MARGINS = (6, 4, 10, 4)  # left, top, right, bottom of the chart layout
-ROW_STRETCH = (9, 4, 4, 4, 3)  # MRD, ANC, platelets, hemoglobin, timeline
-MEASURE_ORDER = ("anc", "platelets", "hemoglobin")
+ROW_STRETCH = (9, 12, 3)  # MRD, blood counts (three lanes), timeline
 
 
 class _Canvas(pg.GraphicsLayoutWidget):
@@ -70,6 +70,8 @@ class PatientCharts(QWidget):
         for row in range(len(ROW_STRETCH)):
             lowest = row == len(ROW_STRETCH) - 1
             axes: dict[str, pg.AxisItem] = {"left": MrdAxis() if row == 0 else ValueAxis()}
+            if row == 1:
+                axes = {side: LaneAxis(side, len(LANE_ORDER)) for side in ("left", "right")}
             if lowest:
                 axes["bottom"] = self.date_axis
             plot = layout.addPlot(row=row + 2, col=0, axisItems=axes)
@@ -85,7 +87,8 @@ class PatientCharts(QWidget):
             for plot in self.plots
         ]  # fmt: skip
         self.mrd = MrdChart(self.plots[0], self.theme)
-        self.counts = [CountChart(self.plots[n], m, self.theme) for n, m in enumerate(MEASURE_ORDER, 1)]
+        self.count_chart = CountsChart(self.plots[1], self.theme)
+        self.counts = self.count_chart.lanes  # top first: ANC, platelets, hemoglobin
         self.timeline = TimelineChart(self.plots[-1], self.theme)
         self.events = EventLines(self.plots, self.theme)
         self.hovers: list[PointHover] = [self.mrd.hover, *(c.hover for c in self.counts), self.timeline.hover]
@@ -116,9 +119,7 @@ class PatientCharts(QWidget):
         self.mrd.show(patient, evaluation)
         self.legend.show(evaluation.params)
         self._fit_legend()
-        counts = merged_counts(patient.counts, evaluation.as_of)
-        for chart in self.counts:
-            chart.show(counts, evaluation.params)
+        self.count_chart.show(merged_counts(patient.counts, evaluation.as_of), evaluation.params)
         self.timeline.show(patient, evaluation)
         self.events.show([e for e in patient.events if e.date <= evaluation.as_of], evaluation.as_of)
         if self.stack.currentWidget() is not self.canvas:
@@ -132,8 +133,7 @@ class PatientCharts(QWidget):
         self._set_title("")
         self.mrd.show(None, None)
         self.legend.show(None)
-        for chart in self.counts:
-            chart.show([], None)
+        self.count_chart.show([], None)
         self.timeline.show(None, None)
         self.events.show([], None)
         self.stack.setCurrentWidget(self.empty)
@@ -206,8 +206,7 @@ class PatientCharts(QWidget):
         self.title.setText(self.title.text, color=theme.foreground.name())
         self.legend.apply_theme(theme)
         self.mrd.apply_theme(theme)
-        for chart in self.counts:
-            chart.apply_theme(theme)
+        self.count_chart.apply_theme(theme)
         self.timeline.apply_theme(theme)
         self.events.apply_theme(theme)
         for grid in self.grids:
