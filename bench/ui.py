@@ -126,9 +126,7 @@ def in_process(db: Path) -> None:
         window.browser.select_patient(patient_id)
         app.processEvents()
         switches.append(time.perf_counter() - t)
-    for widget in app.topLevelWidgets():
-        if widget.objectName() == "notice":
-            widget.close()
+    window.notice.hide()
     print(f"{'patient switch: load + evaluate + redraw (median / p95, ms)':<52} "
           f"{statistics.median(switches) * 1000:8.1f} / {sorted(switches)[int(len(switches) * .95)] * 1000:.1f}"
           "   (target < 50)")  # fmt: skip

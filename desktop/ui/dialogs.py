@@ -1,4 +1,4 @@
-"""Small dialogs: confirmations, problem lists, notices, the week's follow-up, parameters, About, file pickers.
+"""Small dialogs: confirmations, problem lists, the week's follow-up, parameters, About, file pickers.
 
 Every dialog is opened non-blocking (`open()`/`show()`) and returned, so the caller (and tests) can drive it.
 """
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -67,30 +66,6 @@ def show_problems(parent: QWidget, title: str, error: InvalidData) -> QMessageBo
     if len(lines) > 30:
         box.setDetailedText("\n".join(lines))
     box.open()
-    return box
-
-
-def notify(
-    parent: QWidget, title: str, text: str, *, critical: bool = False, shown: QMessageBox | None = None
-) -> QMessageBox:
-    """A non-modal notice (a patient became eligible, or has a critical alert: then with a warning icon).
-
-    A notice still on screen (`shown`) is reused for the new text: one notice at a time, and no new window
-    to map for each patient browsed past.
-    """
-    icon = QMessageBox.Icon.Warning if critical else QMessageBox.Icon.Information
-    if shown is not None and shiboken6.isValid(shown) and shown.isVisible():
-        shown.setWindowTitle(title)
-        shown.setIcon(icon)
-        shown.setText(text)
-        shown.raise_()
-        return shown
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setInformativeText(wording.DISCLAIMER)
-    box.setModal(False)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setObjectName("notice")
-    box.show()
     return box
 
 

@@ -17,6 +17,7 @@ from desktop.ui import dialogs
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
+from desktop.ui.notice import Notice
 from desktop.ui.patient_browser import PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
@@ -37,11 +38,11 @@ class MainWindow(QMainWindow):
         self.summaries: dict[str, PatientSummary] = {}
         self.loaded = False
         self._notified: set[tuple[str, str]] = set()
-        self._notice: QMessageBox | None = None  # the notice on screen, if any
         self.week_summary_shown = False
 
         self.browser = PatientBrowser()
         self.view = PatientView()
+        self.notice = Notice(self.view.tabs, below=self.view.tabs.tabBar())  # over the charts of its patient
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.browser)
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
         critical = any(key != "eligible" for key, _ in fresh)
         title = f"{APP_NAME}: {evaluation.patient_id}"
         text = "\n\n".join(t for _, t in fresh)  # one notice at a time: browsing must not pile them up
-        self._notice = dialogs.notify(self, title, text, critical=critical, shown=self._notice)
+        self.notice.show_finding(title, text, critical=critical)
 
     # ---- actions -----------------------------------------------------------------------------------
 

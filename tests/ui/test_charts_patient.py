@@ -449,3 +449,14 @@ def test_grid_lines_fade_with_level_and_density():
     assert level_alpha(0, 800, 5) == pytest.approx(GRID_ALPHA)
     assert level_alpha(1, 800, 5) == pytest.approx(GRID_ALPHA / 2)
     assert level_alpha(0, 100, 19) == pytest.approx(GRID_ALPHA * 0.25)  # lines 5 px apart: a quarter
+
+
+def test_a_patient_switch_repaints_the_canvas_whole_then_only_what_changes(charts, negative_run_patient, qtbot):
+    from PySide6.QtWidgets import QGraphicsView
+
+    mode = QGraphicsView.ViewportUpdateMode
+    charts.show()
+    qtbot.waitExposed(charts)
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    assert charts.canvas.viewportUpdateMode() == mode.FullViewportUpdate  # nearly every item changed
+    qtbot.waitUntil(lambda: charts.canvas.viewportUpdateMode() == mode.MinimalViewportUpdate)  # after that paint

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.clinical.eligibility import CRITERIA
 from desktop.domain import Cycle, InvalidData, MrdSample
@@ -76,15 +76,27 @@ def test_selecting_a_patient_shows_header_panel_and_follow_up(window):
 
 
 def test_an_eligible_patient_pops_up_a_notice_once(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
     patient_id = first_with(window, lambda e: e.eligibility.status == "eligible")
+    window.browser.table.setFocus()
     select(window, patient_id)
-    notices = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
-    assert len(notices) == 1 and patient_id in notices[0].text()
-    notices[0].close()
+    notice = window.notice
+    assert notice.isVisible() and patient_id in notice.text() and patient_id in notice.title.text()
+    assert notice.isWindow() is False and window.view.isAncestorOf(notice)  # inside the window
+    assert window.browser.table.hasFocus()  # browsing goes on: the notice takes no keyboard
+
+    def in_view(widget):
+        return QRect(widget.mapTo(window.view, QPoint(0, 0)), widget.size())
+
+    # the header (the patient's state and eligibility) stays readable
+    assert not in_view(notice).intersects(in_view(window.view.header))
+    assert in_view(notice).right() <= window.view.width()
+    qtbot.keyClick(window.browser.table, Qt.Key.Key_Escape)
+    assert not notice.isVisible()
     window.browser.select_patient(window.browser.model.rows[0].patient_id)
     select(window, patient_id)
-    again = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
-    assert not again  # once per patient and finding
+    assert not notice.isVisible()  # once per patient and finding
 
 
 def test_one_notice_at_a_time_and_a_critical_one_warns(qtbot, window):
@@ -92,15 +104,17 @@ def test_one_notice_at_a_time_and_a_critical_one_warns(qtbot, window):
     critical = first_with(window, lambda e: any(a.severity == "critical" for a in e.alerts))
     select(window, eligible)
     select(window, critical)
-    notices = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
-    assert len(notices) == 1 and critical in notices[0].windowTitle()
-    assert notices[0].icon() == QMessageBox.Icon.Warning and "Critical alert" in notices[0].text()
+    notices = [w for w in window.findChildren(QWidget) if w.objectName() == "notice"]
+    assert notices == [window.notice]
+    notice = window.notice
+    assert notice.isVisibleTo(window) and critical in notice.title.text()
+    assert notice.critical and "Critical alert" in notice.text()
     quiet = {pid for pid, e in window.session.evaluations.items() if all(a.severity != "critical" for a in e.alerts)}
     others = [pid for pid in quiet - {eligible} if window.session.evaluations[pid].eligibility.status == "eligible"]
     select(window, others[0])
-    again = [w for w in window.findChildren(QMessageBox) if w.objectName() == "notice" and w.isVisible()]
-    assert again == notices  # the same notice, now about the other patient, with the information icon
-    assert others[0] in again[0].windowTitle() and again[0].icon() == QMessageBox.Icon.Information
+    assert others[0] in notice.title.text() and not notice.critical  # the same notice, now about the other patient
+    notice.dismiss.click()
+    assert not notice.isVisibleTo(window)
 
 
 def test_adding_a_cycle_updates_records_list_panel_and_undo(window, registry):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtGui import QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QGraphicsView, QLabel, QStackedLayout, QWidget
 
 from desktop.clinical.counts import merged_counts
 from desktop.clinical.evaluation import PatientEvaluation
@@ -37,9 +37,24 @@ ROW_STRETCH = (9, 12, 3)  # MRD, blood counts (three lanes), timeline
 
 
 class _Canvas(pg.GraphicsLayoutWidget):
-    """The chart canvas; `resized` once it has laid its scene out for a new size."""
+    """The chart canvas; `resized` once it has laid its scene out for a new size.
+
+    Qt repaints only the region its changed items cover (pyqtgraph's "minimal" update mode): right for a
+    hover label, but a patient switch changes nearly every item, and painting a region of hundreds of small
+    rectangles costs more than painting the whole canvas once. `repaint_whole` asks for one whole repaint.
+    """
 
     resized = Signal()
+
+    def repaint_whole(self) -> None:
+        """Repaint the whole canvas at the next paint (then back to minimal updates)."""
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.viewportUpdateMode() != QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate:
+            self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -114,6 +129,7 @@ class PatientCharts(QWidget):
         Items are updated in place; the zoom is kept when the same patient is shown again.
         """
         same_patient = self.patient is not None and self.patient.patient_id == patient.patient_id
+        self.canvas.repaint_whole()
         self.patient, self.evaluation = patient, evaluation
         self._set_title(title_text(patient, evaluation))
         self.mrd.show(patient, evaluation)
