@@ -59,6 +59,9 @@ def test_mrd_points_are_the_records_with_negatives_on_the_floor(charts, negative
     assert charts.sample_count() == len(records)
     assert floor <= min([evaluation.params.mrd_low_level_pct, *(s.ratio_pct for s in records if s.ratio_pct)]) / 10
     assert charts.plots[0].ctrl.logYCheck.isChecked()  # log axis
+    bottom, top = charts.plots[0].vb.viewRange()[1]
+    assert (top * 2).is_integer() and top > max(math.log10(v) for v in y)  # a half-decade top above every point
+    assert bottom < charts.mrd.floor_log
     assert charts.mrd.axis.tickStrings([charts.mrd.floor_log, 0.0, -2.0], 1.0, 1.0) == ["n.d.", "1", "0.01"]
     assert charts.mrd.threshold.value() == pytest.approx(math.log10(evaluation.params.mrd_low_level_pct))
     assert "2 % MRD-LL threshold" in charts.mrd.threshold_label.toPlainText()
@@ -460,3 +463,14 @@ def test_a_patient_switch_repaints_the_canvas_whole_then_only_what_changes(chart
     charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
     assert charts.canvas.viewportUpdateMode() == mode.FullViewportUpdate  # nearly every item changed
     qtbot.waitUntil(lambda: charts.canvas.viewportUpdateMode() == mode.MinimalViewportUpdate)  # after that paint
+
+
+def test_remembered_date_labels_are_pyqtgraphs_own_at_every_zoom(charts, negative_run_patient):
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    axis = charts.date_axis
+    for days in (3000, 700, 90, 20):  # years, months, weeks, days: each level has its own label format
+        charts.plots[0].setXRange(to_x(TODAY) - days * DAY, to_x(TODAY), padding=0)
+        for _ in range(2):  # computed, then remembered
+            x0, x1 = charts.plots[0].vb.viewRange()[0]
+            for spacing, values in axis.tickValues(x0, x1, axis.width()):
+                assert axis.tickStrings(values, 1.0, spacing) == pg.DateAxisItem.tickStrings(axis, values, 1.0, spacing)

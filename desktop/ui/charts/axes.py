@@ -14,6 +14,14 @@ from PySide6.QtGui import QFontMetrics
 from desktop.ui.charts.style import small_font
 
 Ticks = list[tuple[float | None, list[float]]]
+SPAN_EXTRA_PX = 2.0  # pyqtgraph measures an axis one pixel past each end when it asks for its ticks
+TICK_STRING_MEMO = 4096  # date tick labels remembered (month starts repeat from patient to patient)
+
+
+def tick_length(axis: pg.AxisItem) -> float:
+    """The length in pixels that `axis` itself passes to `tickValues` when it paints, so the grid lines ask
+    for the ticks of the very same request (one computation for both, and the same zoom level)."""
+    return (axis.width() if axis.orientation in ("top", "bottom") else axis.height()) + SPAN_EXTRA_PX
 
 
 class LastTicks:
@@ -22,7 +30,7 @@ class LastTicks:
     _last_ticks: tuple[tuple[float, float, float, object], Ticks, object] | None = None
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> Ticks:
-        key = (minVal, maxVal, size, getattr(self, "logMode", False))
+        key = (minVal, maxVal, round(size, 3), getattr(self, "logMode", False))  # the axis maps its length: float noise
         if self._last_ticks is not None and self._last_ticks[0] == key:
             if hasattr(self, "zoomLevel"):
                 self.zoomLevel = self._last_ticks[2]  # the date axis's tick strings follow the zoom level
@@ -41,14 +49,27 @@ class LastTicks:
 
 
 class DateAxis(LastTicks, pg.DateAxisItem):
-    """The date axis under the lowest plot, read in UTC (dates are drawn at 12:00 UTC)."""
+    """The date axis under the lowest plot, read in UTC (dates are drawn at 12:00 UTC). Its labels are
+    remembered by tick: the same month starts come back from patient to patient."""
 
     def __init__(self) -> None:
+        self._strings: dict[tuple[float, str | None], str] = {}
         super().__init__(orientation="bottom", utcOffset=0)
         self.setTickFont(small_font(8.0))
         # pyqtgraph sets this at the axis's first paint; the grid lines may ask for ticks before that
         self.fontMetrics = QFontMetrics(small_font(8.0))
         self.setStyle(textFillLimits=[(0, 0.95), (2, 0.9), (4, 0.8), (6, 0.4)])  # month names up to ~3 years wide
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float | None) -> list[str]:
+        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        form = spec.format if spec is not None else None  # the label of a tick depends on its level's format
+        missing = [v for v in values if (v, form) not in self._strings]
+        if missing:
+            if len(self._strings) > TICK_STRING_MEMO:
+                self._strings.clear()
+            strings = super().tickStrings(missing, scale, spacing)
+            self._strings.update(zip(((v, form) for v in missing), strings, strict=True))
+        return [self._strings[v, form] for v in values]
 
 
 class ValueAxis(LastTicks, pg.AxisItem):

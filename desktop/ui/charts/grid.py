@@ -14,6 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
+from desktop.ui.charts.axes import tick_length
+
 GRID_ALPHA = 0.18  # of the foreground colour, for the major level
 LEVELS = 2  # major and minor ticks (finer levels would cost paint time for little reading help)
 
@@ -75,7 +77,7 @@ class GridLines:
         `across` pixels long (vertical lines for "x", horizontal for "y", whose pixels run from the top)."""
         low, high = span
         # ticks asked for with the axis's own length, as the axis asks when it paints: one computation for both
-        length = (axis.width() if direction == "x" else axis.height()) or along
+        length = tick_length(axis) if (axis.width() if direction == "x" else axis.height()) else along
         for level, (_, values) in enumerate(axis.tickValues(low, high, length)[:LEVELS]):
             path = QPainterPath()
             for value in values:

@@ -134,14 +134,15 @@ class MrdChart:
         self.lane.setRegion((self.floor_log - 0.5, self.floor_log + 0.5))
         self.threshold.setPos(math.log10(low_level))
         set_format(self.threshold_label, f"{low_level:g} % MRD-LL threshold: positive at or above, MRD-LL below")
-        top = max([low_level * 10, *(r * 3 for r in positives)])
+        top = max([low_level * 10, *(r * 2 for r in positives)])
         top = max(top, self._show_progression(evaluation) * 2)
         self._show_run(evaluation)
         baseline = patient.baseline_npm1_abl1_pct if patient else None
         if baseline:
             top = max(top, baseline * 2)
         self._show_reduction_ticks(baseline)
-        bottom, top_log = self.floor_log - 0.6, math.log10(top)
+        # the top on a half decade: few distinct ranges, so the axis is redrawn only when its range changes
+        bottom, top_log = self.floor_log - 0.6, math.ceil(math.log10(top) * 2 - 1e-9) / 2
         self.plot.setYRange(bottom, top_log, padding=0)
         for label in self.run_labels:
             label.setPosition(min(0.9, (self.floor_log + 0.75 - bottom) / (top_log - bottom)))
