@@ -81,6 +81,7 @@ class PatientBrowser(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setHighlightSections(False)  # a whole row is selected: every column would light up (and repaint)
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
         for visual, column in enumerate(VISUAL_ORDER):  # what needs action first: no sideways scroll to see it
