@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -176,6 +175,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 def _parameter_value(text: str) -> Any:
     """A parameter value from `--set NAME=VALUE`: a number, or a comma-separated gene list."""
+    import json  # here and in _print_json, not at the top: `ventrack gui` starts without it
+
     try:
         return json.loads(text)
     except ValueError:
@@ -206,6 +207,8 @@ def _progress_bar(label: str) -> Callable[[int, int], None] | None:
 
 def _print_json(value: Any) -> None:
     """JSON on standard output; a list gets one compact element per line (C encoder: fast for 10,000 rows)."""
+    import json
+
     if isinstance(value, list):
         body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
         sys.stdout.write(f"[\n{body}\n]\n" if value else "[]\n")

@@ -151,3 +151,19 @@ def test_gui_opens_offscreen_and_quits(db, tmp_path):
     missing = tmp_path / "missing.sqlite"
     done = ventrack("gui", "--db", str(missing), "--quit-after", "300", env=env)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and not missing.exists()
+
+
+def test_the_splash_shows_before_pyside_builds_the_qt_namespace():
+    """The first window must not wait for PySide to build every `Qt` enum (it does so on first use)."""
+    script = (
+        "import sys, PySide6.QtCore as core\n"
+        "from desktop.ui.app import create_application, show_splash\n"
+        "splash = show_splash(create_application())\n"
+        "print(splash.isVisible(), 'Qt' in vars(core))\n"
+        "from PySide6.QtCore import Qt\n"
+        "print('Qt' in vars(core))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False", "True"]  # shown, not built yet; the check itself is live
