@@ -474,3 +474,15 @@ def test_remembered_date_labels_are_pyqtgraphs_own_at_every_zoom(charts, negativ
             x0, x1 = charts.plots[0].vb.viewRange()[0]
             for spacing, values in axis.tickValues(x0, x1, axis.width()):
                 assert axis.tickStrings(values, 1.0, spacing) == pg.DateAxisItem.tickStrings(axis, values, 1.0, spacing)
+
+
+def test_an_item_pool_shows_exactly_the_items_in_use_and_reuses_them(charts):
+    from desktop.ui.charts.hover import ItemPool
+
+    pool = ItemPool(charts.plots[0], lambda: pg.InfiniteLine(angle=90))
+    first = pool.take(3)
+    assert len(pool.visible()) == 3 and len(pool.items) == 3
+    assert pool.take(1) == first[:1] and pool.visible() == first[:1]
+    second = pool.take(4)
+    assert second[:3] == first and pool.visible() == second and len(pool.items) == 4
+    assert pool.take(0) == [] and pool.visible() == []

@@ -212,11 +212,10 @@ class CountLane:
         self.key = ""
         self.hover = PointHover(plot, theme, y_band=(slot, slot + 1))
 
-    def show(self, counts: list[MergedCount], params: Parameters | None) -> dict[float, str]:
-        """Draw the merged counts (one per date, lowest value of the day); return this lane's tick labels
-        by view y."""
+    def show(self, counts: list[MergedCount], x: np.ndarray, params: Parameters | None) -> dict[float, str]:
+        """Draw the merged counts (one per date, lowest value of the day) at their dates' x; return this lane's
+        tick labels by view y."""
         m = self.measure
-        x = np.array([to_x(c.date) for c in counts], float)
         self.values = y = np.array([getattr(c, m.field) for c in counts], float)
         recovery = None
         if params is not None and m.field == "anc":
@@ -280,8 +279,9 @@ class CountsChart:
     def show(self, counts: list[MergedCount], params: Parameters | None) -> None:
         """Draw a patient's merged counts (None parameters: the empty state)."""
         ticks: dict[float, str] = {}
+        x = np.array([to_x(c.date) for c in counts], float)  # one date axis for the three lanes
         for lane in self.lanes:
-            ticks.update(lane.show(counts, params))
+            ticks.update(lane.show(counts, x, params))
         self.left.set_ticks(ticks)
         self._set_titles()
         self.empty_note.show("No blood count recorded" if params is not None and not counts else "")

@@ -25,16 +25,21 @@ class ItemPool(Generic[ItemT]):
         self.plot = plot
         self.factory = factory
         self.items: list[ItemT] = []
+        self.count = 0  # items in use: the first `count`, visible
 
     def take(self, count: int) -> list[ItemT]:
-        """The first `count` items, visible; the others hidden."""
+        """The first `count` items, visible; the others hidden (only those between the old and the new count
+        change)."""
         while len(self.items) < count:
             item = self.factory()
+            item.setVisible(False)
             self.plot.addItem(item, ignoreBounds=True)
             self.items.append(item)
-        for n, item in enumerate(self.items):
-            if item.isVisible() != (n < count):
-                item.setVisible(n < count)
+        for item in self.items[count : self.count]:
+            item.setVisible(False)
+        for item in self.items[self.count : count]:
+            item.setVisible(True)
+        self.count = count
         return self.items[:count]
 
     def visible(self) -> list[ItemT]:
