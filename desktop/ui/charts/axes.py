@@ -18,10 +18,12 @@ SPAN_EXTRA_PX = 2.0  # pyqtgraph measures an axis one pixel past each end when i
 TICK_STRING_MEMO = 4096  # date tick labels remembered (month starts repeat from patient to patient)
 
 
-def tick_length(axis: pg.AxisItem) -> float:
+def tick_length(axis: pg.AxisItem, unlaid: float) -> float:
     """The length in pixels that `axis` itself passes to `tickValues` when it paints, so the grid lines ask
-    for the ticks of the very same request (one computation for both, and the same zoom level)."""
-    return (axis.width() if axis.orientation in ("top", "bottom") else axis.height()) + SPAN_EXTRA_PX
+    for the ticks of the very same request (one computation for both, and the same zoom level); `unlaid`
+    while the axis has no length yet."""
+    length = axis.width() if axis.orientation in ("top", "bottom") else axis.height()
+    return length + SPAN_EXTRA_PX if length else unlaid
 
 
 class LastTicks:
@@ -70,13 +72,6 @@ class DateAxis(LastTicks, pg.DateAxisItem):
             strings = super().tickStrings(missing, scale, spacing)
             self._strings.update(zip(((v, form) for v in missing), strings, strict=True))
         return [self._strings[v, form] for v in values]
-
-
-class ValueAxis(LastTicks, pg.AxisItem):
-    """A left value axis (the timeline's, which shows only its title)."""
-
-    def __init__(self) -> None:
-        super().__init__("left")
 
 
 def decimal(value: float) -> str:

@@ -42,8 +42,8 @@ class GridLines:
         self.dirty = True
         self.vb.sigRangeChanged.connect(self._changed)
         self.vb.sigResized.connect(self._changed)
-        ticks_changed = getattr(y_axis, "ticks_changed", None)  # an axis whose ticks change with its range
-        if ticks_changed is not None:  # only (the counts' lanes) says so
+        ticks_changed = getattr(y_axis, "ticks_changed", None)  # the counts' lanes: ticks that change while
+        if ticks_changed is not None:  # the view range stays the same
             ticks_changed.connect(self._changed)
         scene = plot.scene()
         if scene is not None:  # the view boxes' own preparation (which applies new ranges) is connected first
@@ -77,8 +77,7 @@ class GridLines:
         `across` pixels long (vertical lines for "x", horizontal for "y", whose pixels run from the top)."""
         low, high = span
         # ticks asked for with the axis's own length, as the axis asks when it paints: one computation for both
-        length = tick_length(axis) if (axis.width() if direction == "x" else axis.height()) else along
-        for level, (_, values) in enumerate(axis.tickValues(low, high, length)[:LEVELS]):
+        for level, (_, values) in enumerate(axis.tickValues(low, high, tick_length(axis, along))[:LEVELS]):
             path = QPainterPath()
             for value in values:
                 if low <= value <= high:

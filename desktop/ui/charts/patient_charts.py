@@ -21,7 +21,7 @@ from desktop.clinical.counts import merged_counts
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import Patient
 from desktop.ui import wording
-from desktop.ui.charts.axes import DateAxis, MrdAxis, ValueAxis
+from desktop.ui.charts.axes import DateAxis, MrdAxis
 from desktop.ui.charts.counts_chart import LANE_ORDER, CountsChart, LaneAxis
 from desktop.ui.charts.events import EventLines
 from desktop.ui.charts.export import export_png, export_svg
@@ -82,17 +82,17 @@ class PatientCharts(QWidget):
         self.title = layout.addLabel("", row=0, col=0, justify="left", size="9pt")
         self.legend = MrdLegend(self.theme)
         layout.addItem(self.legend.item, row=1, col=0)
-        self.plots: list[pg.PlotItem] = []
         self.date_axis = DateAxis()  # under the lowest plot only; every plot's vertical grid follows its ticks
-        for row in range(len(ROW_STRETCH)):
-            lowest = row == len(ROW_STRETCH) - 1
-            axes: dict[str, pg.AxisItem] = {"left": MrdAxis() if row == 0 else ValueAxis()}
-            if row == 1:
-                axes = {side: LaneAxis(side, len(LANE_ORDER)) for side in ("left", "right")}
-            if lowest:
-                axes["bottom"] = self.date_axis
+        lanes = len(LANE_ORDER)
+        axes_by_row: list[dict[str, pg.AxisItem]] = [
+            {"left": MrdAxis()},
+            {"left": LaneAxis("left", lanes), "right": LaneAxis("right", lanes)},
+            {"left": pg.AxisItem("left"), "bottom": self.date_axis},  # the timeline: a title, no values
+        ]
+        self.plots: list[pg.PlotItem] = []
+        for row, axes in enumerate(axes_by_row):
             plot = layout.addPlot(row=row + 2, col=0, axisItems=axes)
-            if not lowest:
+            if "bottom" not in axes:
                 plot.hideAxis("bottom")
             layout.layout.setRowStretchFactor(row + 2, ROW_STRETCH[row])
             if self.plots:
