@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QPr
 from desktop import APP_NAME
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import InvalidData
-from desktop.store import PatientSummary, Registry, RegistryError
+from desktop.store import PatientSummary, Registry, RegistryError, StoredPatient
 from desktop.ui import dialogs
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
@@ -140,11 +140,18 @@ class MainWindow(QMainWindow):
             self.panel.show_evaluation(None)
             return
         stored = self.session.load(patient_id)
-        evaluation = self.session.evaluate(stored.patient)
-        self.view.show_patient(stored, evaluation, self.session.registry.audit_log(patient_id, limit=500))
+        self._display(stored, self.session.evaluate(stored.patient), previous=None)
+
+    def _display(
+        self, stored: StoredPatient, evaluation: PatientEvaluation, previous: PatientEvaluation | None
+    ) -> None:
+        """Show a loaded, evaluated patient in the view and the panel, laid out for one paint, then tell of any
+        new finding (against `previous`, the evaluation shown before an edit)."""
+        audit = self.session.registry.audit_log(stored.patient.patient_id, limit=500)
+        self.view.show_patient(stored, evaluation, audit)
         self.panel.show_evaluation(evaluation)
         self._settle()
-        self._notify(evaluation, None)
+        self._notify(evaluation, previous)
 
     def _settle(self) -> None:
         """Lay out the new texts and chart ranges now, so a patient switch is painted once, in its final state.
@@ -163,21 +170,15 @@ class MainWindow(QMainWindow):
 
     def _patient_changed(self, patient_id: str) -> None:
         previous = self._shown_evaluation(patient_id)
-        patient = self.session.registry.load_patient(patient_id)
-        self.summaries[patient_id] = PatientSummary.of(patient)
+        stored = self.session.load(patient_id)
+        self.summaries[patient_id] = PatientSummary.of(stored.patient)
         self.browser.model.upsert(build_row(self.summaries[patient_id], self.session.evaluations.get(patient_id),
                                             self.session.params))  # fmt: skip
         self._update_count()
         if self.browser.current_patient_id != patient_id:
             self.browser.select_patient(patient_id)
         else:
-            stored = self.session.load(patient_id)
-            evaluation = self.session.evaluations[patient_id]
-            audit = self.session.registry.audit_log(patient_id, limit=500)
-            self.view.show_patient(stored, evaluation, audit)
-            self.panel.show_evaluation(evaluation)
-            self._settle()
-            self._notify(evaluation, previous)
+            self._display(stored, self.session.evaluations[patient_id], previous)
         self.alerts.show_alerts(self.session.evaluations.values())
 
     def _shown_evaluation(self, patient_id: str) -> PatientEvaluation | None:
@@ -246,8 +247,8 @@ class MainWindow(QMainWindow):
         self._notified.update((evaluation.patient_id, key) for key, _ in fresh)
         critical = any(key != "eligible" for key, _ in fresh)
         title = f"{APP_NAME}: {evaluation.patient_id}"
-        text = "\n\n".join(t for _, t in fresh)  # one notice at a time: browsing must not pile them up
-        self.notice.show_finding(title, text, critical=critical)
+        text = "\n\n".join(t for _, t in fresh)
+        self.notice.show_finding(title, text, critical=critical)  # one notice at a time, however many patients
 
     # ---- actions -----------------------------------------------------------------------------------
 

@@ -2,9 +2,9 @@
 critical alert.
 
 It floats over the top right of the patient's charts (clear of the header's state and eligibility) rather
-than opening a window of its own: it never takes
-the keyboard from the list being browsed, and a patient switch does not wait for a new window to be mapped.
-One notice at a time: a newer finding replaces the text of the one on screen. Dismiss with its button or Esc.
+than opening a window of its own: it never takes the keyboard from the list being browsed, and a patient
+switch does not wait for a new window to be mapped. One notice at a time: a newer finding replaces the text
+of the one on screen. Dismiss with its button or Esc.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ class Notice(QFrame):
         self.setObjectName("notice")
         self.setFrameShape(QFrame.Shape.NoFrame)  # `paintEvent` draws the border, in the finding's colour
         self.setAutoFillBackground(True)  # opaque over the charts
-        self.border = wording.GOOD
         self.critical: bool | None = None
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -67,7 +66,6 @@ class Notice(QFrame):
             pixmap = QStyle.StandardPixmap
             icon = pixmap.SP_MessageBoxWarning if critical else pixmap.SP_MessageBoxInformation
             self.icon.setPixmap(self.style().standardIcon(icon).pixmap(ICON_SIZE, ICON_SIZE))
-            self.border = wording.BAD if critical else wording.GOOD  # critical alert, or eligible
         self.title.setText(title)
         self.body.setText(text)
         self._place()
@@ -82,7 +80,7 @@ class Notice(QFrame):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self)
-        painter.setPen(QPen(self.border, BORDER_WIDTH))
+        painter.setPen(QPen(wording.BAD if self.critical else wording.GOOD, BORDER_WIDTH))  # critical, or eligible
         inset = BORDER_WIDTH / 2
         painter.drawRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
 
