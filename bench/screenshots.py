@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.demo_registry import write_demo_registry
 from desktop.store import Registry
@@ -51,13 +51,6 @@ def open_window(app: QApplication, db: Path, settings: QSettings) -> MainWindow:
     return window
 
 
-def close_popups(app: QApplication, window: MainWindow) -> None:
-    window.notice.hide()
-    for widget in app.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            widget.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="screenshots")
@@ -89,18 +82,18 @@ def main() -> None:
         if len(e.mrd.negative_run()) >= 4 and e.eligibility.status != "eligible"
     )
     window.browser.select_patient(negative)
-    close_popups(app, window)
+    window.notice.hide()
     shoot(app, window, out / "negative_run.png")
 
     eligible = next(p for p, e in sorted(evaluations.items()) if e.eligibility.status == "eligible")
     window.browser.select_patient(eligible)
     shoot(app, window, out / "eligible_panel.png")
-    close_popups(app, window)
+    window.notice.hide()
 
     critical = next(p for p, e in sorted(evaluations.items()) if any(a.severity == "critical" for a in e.alerts))
     window.browser.select_patient(critical)
     shoot(app, window, out / "critical_alert.png")
-    close_popups(app, window)
+    window.notice.hide()
     window.view.tabs.setCurrentWidget(window.view.follow_up)
     shoot(app, window, out / "critical_follow_up.png")
     window.view.tabs.setCurrentIndex(0)
