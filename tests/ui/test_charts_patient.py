@@ -22,7 +22,8 @@ from desktop.clinical.parameters import Parameters
 from desktop.domain import Cycle, Event, MrdSample
 from desktop.ui.charts import PatientCharts
 from desktop.ui.charts.grid import GRID_ALPHA, level_alpha
-from desktop.ui.charts.style import DAY, to_x
+from desktop.ui.charts.mrd_chart import SPECIMEN_SYMBOLS
+from desktop.ui.charts.style import CLASS_COLOURS, DAY, to_x
 from tests.ui.conftest import TODAY
 
 
@@ -64,11 +65,11 @@ def test_mrd_points_are_the_records_with_negatives_on_the_floor(charts, negative
     assert bottom < charts.mrd.floor_log
     assert charts.mrd.axis.tickStrings([charts.mrd.floor_log, 0.0, -2.0], 1.0, 1.0) == ["n.d.", "1", "0.01"]
     assert charts.mrd.threshold.value() == pytest.approx(math.log10(evaluation.params.mrd_low_level_pct))
-    assert "2 % MRD-LL threshold" in charts.mrd.threshold_label.toPlainText()
+    assert "2 % MRD-LL threshold" in charts.mrd.threshold_label.text
     run = evaluation.mrd.negative_run()
-    start, end = charts.mrd.run.getRegion()
-    assert charts.mrd.run.isVisible() and start < to_x(run[0].date) and end > to_x(run[-1].date)
-    assert f"{len(run)} samples" in next(t.toPlainText() for t in charts.mrd.run_labels if t.isVisible())
+    start, end = charts.mrd.run.region()
+    assert charts.mrd.run.visible and start < to_x(run[0].date) and end > to_x(run[-1].date)
+    assert f"{len(run)} samples" in next(t.text for t in charts.mrd.run_labels if t.visible)
 
 
 def test_the_negative_run_label_reads_the_same_length_as_the_eligibility_panel(charts, demo_patients):
@@ -79,7 +80,7 @@ def test_the_negative_run_label_reads_the_same_length_as_the_eligibility_panel(c
         if not evaluation.mrd.negative_run():
             continue
         charts.show_patient(patient, evaluation)
-        label = next(t.toPlainText() for t in charts.mrd.run_labels if t.isVisible())
+        label = next(t.text for t in charts.mrd.run_labels if t.visible)
         months = label.split(": ")[1].split(" months")[0]
         criterion = next(c for c in evaluation.eligibility.criteria if c.id == "sustained_mrd_negativity")
         assert f"({months} months" in criterion.detail, (patient.patient_id, label, criterion.detail)
@@ -105,12 +106,12 @@ def test_thresholds_and_classes_follow_the_parameters_used(charts, negative_run_
     params = Parameters(mrd_low_level_pct=0.5, abl1_min_copies=10_000_000)
     charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY, params))
     assert charts.mrd.threshold.value() == pytest.approx(math.log10(0.5))
-    assert "0.5 % MRD-LL threshold" in charts.mrd.threshold_label.toPlainText()
+    assert "0.5 % MRD-LL threshold" in charts.mrd.threshold_label.text
     assert any("&lt; 10,000,000" in text for text in charts.legend.texts)
     negatives = [n for n, s in enumerate(mrd_records(negative_run_patient)) if s.npm1_copies == 0]
     spots = charts.mrd.samples.scatter.data
     assert all(spots[n]["brush"].color().alpha() == 0 for n in negatives)  # every negative is now inadequate
-    assert not charts.mrd.run.isVisible()
+    assert not charts.mrd.run.visible
 
 
 def test_a_positive_run_shows_the_progression_level(charts, demo_patients):
@@ -118,10 +119,10 @@ def test_a_positive_run_shows_the_progression_level(charts, demo_patients):
     evaluation = evaluate_patient(patient, TODAY)
     charts.show_patient(patient, evaluation)
     lowest = min(s.ratio_pct for s in evaluation.mrd.positive_run())
-    assert charts.mrd.progression.isVisible()
+    assert charts.mrd.progression.visible
     expected = math.log10(lowest) + evaluation.params.progression_log_rise
     assert charts.mrd.progression.value() == pytest.approx(expected)
-    assert not charts.mrd.run.isVisible()
+    assert not charts.mrd.run.visible
 
 
 def test_counts_are_the_merged_records_in_their_units_with_ctcae_bands(charts, demo_patients):
@@ -141,7 +142,7 @@ def test_counts_are_the_merged_records_in_their_units_with_ctcae_bands(charts, d
         assert all(slot < v < slot + 1 for v in y)  # inside its own lane, clear of the others
         assert lane.lane.low <= min(values) and max(values) < lane.lane.high
         bounds = {grade: bound for grade, bound in GRADE_BOUNDS[field] if grade >= 3}
-        regions = {grade: band.getRegion() for grade, band in lane.bands.items()}
+        regions = {grade: band.region() for grade, band in lane.bands.items()}
         assert {grade: region[1] for grade, region in regions.items()} == pytest.approx(
             {grade: lane.lane.to_view(bound) for grade, bound in bounds.items()}
         )
@@ -152,7 +153,7 @@ def test_counts_are_the_merged_records_in_their_units_with_ctcae_bands(charts, d
     assert anc.recovery.value() == pytest.approx(anc.lane.to_view(evaluation.params.recovery_anc))
     assert f"recovery ≥ {evaluation.params.recovery_anc:g}" in anc.key
     assert platelets.recovery.value() == pytest.approx(platelets.lane.to_view(evaluation.params.recovery_platelets))
-    assert not hemoglobin.recovery.isVisible()
+    assert not hemoglobin.recovery.visible
     assert "×10⁹/L" in anc.hover.text_of(0) and "g/dL" in hemoglobin.hover.text_of(0)
     left, right = charts.count_chart.left, charts.count_chart.right
     assert [t.replace("\u2029", " ").replace("\n", " ") for t in left.title_texts()] == [
@@ -240,8 +241,8 @@ def test_events_are_lines_on_every_plot_at_the_same_date(charts, demo_patients):
     for pool, plot in zip(charts.events.pools, charts.plots, strict=True):
         visible = pool.visible()
         assert sorted(line.value() for line in visible) == dates
-        assert all(line in plot.items for line in visible)
-    labels = [line.label.toPlainText() for line in charts.events.pools[0].visible()]
+        assert all(line.item.parentItem() is plot.vb for line in visible)
+    labels = [label.text for label, _ in charts.events.labels()]
     assert any("discontinuation" in text for text in labels) and any("rechallenge" in text for text in labels)
     stop = Event(date=TODAY - dt.timedelta(days=1), type="death")
     charts.show_patient(
@@ -304,9 +305,9 @@ def test_clear_shows_the_empty_state_and_empties_every_series(charts, negative_r
     assert len(charts.mrd.samples.getOriginalDataset()[0] or []) == 0
     assert all(len(c.line.getData()[0] or []) == 0 for c in charts.counts)
     assert len(charts.timeline.bars.opts["x0"]) == 0
-    assert not charts.mrd.run.isVisible() and not charts.mrd.progression.isVisible()
+    assert not charts.mrd.run.visible and not charts.mrd.progression.visible
     assert all(not pool.visible() for pool in charts.events.pools)
-    assert not any(line.isVisible() for line in charts.events.as_of_lines)
+    assert not any(line.visible for line in charts.events.as_of_lines)
     assert charts.patient is None
     charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
     assert charts.stack.currentWidget() is charts.canvas
@@ -383,9 +384,9 @@ def test_cycle_notes_never_print_over_each_other(charts, demo_patients):
     def placed():
         (x0, x1), width = timeline.plot.vb.viewRange()[0], timeline.plot.vb.width()
         spans = {}
-        for item, left, text_width in timeline._notes:
-            if item.isVisible():
-                spans.setdefault(item.pos().y(), []).append((left, left + text_width * (x1 - x0) / width))
+        for label, left, text_width in timeline._notes:
+            if label.visible:
+                spans.setdefault(label.y, []).append((left, left + text_width * (x1 - x0) / width))
         return spans
 
     spans = placed()
@@ -476,13 +477,23 @@ def test_remembered_date_labels_are_pyqtgraphs_own_at_every_zoom(charts, negativ
                 assert axis.tickStrings(values, 1.0, spacing) == pg.DateAxisItem.tickStrings(axis, values, 1.0, spacing)
 
 
-def test_an_item_pool_shows_exactly_the_items_in_use_and_reuses_them(charts):
-    from desktop.ui.charts.hover import ItemPool
+def test_a_mark_pool_shows_exactly_the_marks_in_use_and_reuses_them(charts):
+    from desktop.ui.charts.overlay import MarkPool
 
-    pool = ItemPool(charts.plots[0], lambda: pg.InfiniteLine(angle=90))
+    overlay = charts.overlays[0]
+    pool = MarkPool(lambda: overlay.rule(True, pg.mkPen("k"), z=-4))
     first = pool.take(3)
-    assert len(pool.visible()) == 3 and len(pool.items) == 3
+    assert len(pool.visible()) == 3 and len(pool.marks) == 3
     assert pool.take(1) == first[:1] and pool.visible() == first[:1]
     second = pool.take(4)
-    assert second[:3] == first and pool.visible() == second and len(pool.items) == 4
+    assert second[:3] == first and pool.visible() == second and len(pool.marks) == 4
     assert pool.take(0) == [] and pool.visible() == []
+
+
+def test_the_symbol_caches_stay_the_same_size_from_patient_to_patient(charts, demo_patients):
+    """pyqtgraph caches a rendered symbol per (shape, size, pen object, brush object): a pen or brush made
+    anew for each patient would grow the cache (and its image) at every switch."""
+    for patient in demo_patients[:12]:
+        charts.show_patient(patient, evaluate_patient(patient, TODAY))
+    assert [len(lane.line.scatter.fragmentAtlas) for lane in charts.counts] == [1, 1, 1]
+    assert len(charts.mrd.samples.scatter.fragmentAtlas) <= len(SPECIMEN_SYMBOLS) * len(CLASS_COLOURS)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsSceneResizeEvent, QGraphicsTextItem
 
 from desktop.clinical.counts import MergedCount
@@ -25,6 +25,7 @@ from desktop.clinical.parameters import Parameters
 from desktop.ui.charts.axes import Ticks
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.labels import EmptyNote
+from desktop.ui.charts.overlay import Band, Overlay
 from desktop.ui.charts.style import (
     GRADE_RGBA,
     GRADE_TEXT,
@@ -183,7 +184,7 @@ class LaneAxis(pg.AxisItem):
 class CountLane:
     """One measure's lane: its series, grade bands, recovery line and hover; `show` updates them in place."""
 
-    def __init__(self, plot: pg.PlotItem, measure: str, slot: int, theme: Theme):
+    def __init__(self, plot: pg.PlotItem, overlay: Overlay, measure: str, slot: int, theme: Theme):
         self.plot, self.measure = plot, MEASURES[measure]
         colour = self.measure.colour
         self.lane = Lane(slot, 0.0, 1.0)
@@ -192,23 +193,21 @@ class CountLane:
             pen=pen(colour, 1.6),
             symbol="o",
             symbolSize=5,
-            symbolBrush=colour,
-            symbolPen=None,
+            # Qt objects, not a colour and None: pyqtgraph keys its symbol cache by the brush and pen objects,
+            # and would make new ones (and a new cache entry) at every patient
+            symbolBrush=QBrush(QColor(colour)),
+            symbolPen=QPen(Qt.PenStyle.NoPen),
             antialias=True,
             dynamicRangeLimit=None,
         )
+        self.line.curve.setSegmentedLineMode("on")  # see `style.SEGMENTED`
         plot.addItem(self.line)
         self.graded = sorted(((g, bound) for g, bound in GRADE_BOUNDS[measure] if g >= 3), key=lambda gb: gb[1])
-        self.bands: dict[int, pg.LinearRegionItem] = {}
+        self.bands: dict[int, Band] = {}
         for grade, _ in self.graded:
-            band = pg.LinearRegionItem((0, 0), orientation="horizontal", movable=False,
-                                       brush=pg.mkBrush(*GRADE_RGBA[grade]), pen=pg.mkPen(None))  # fmt: skip
-            band.setZValue(-10)
-            plot.addItem(band, ignoreBounds=True)
-            self.bands[grade] = band
-        self.recovery = pg.InfiniteLine(angle=0, movable=False, pen=dashed(RECOVERY_COLOUR, 1.1))
-        self.recovery.setVisible(False)
-        plot.addItem(self.recovery, ignoreBounds=True)
+            self.bands[grade] = overlay.band(False, QBrush(QColor(*GRADE_RGBA[grade])), z=-10)
+            self.bands[grade].set_visible(True)
+        self.recovery = overlay.rule(False, dashed(RECOVERY_COLOUR, 1.0), z=-8)
         self.key = ""
         self.hover = PointHover(plot, theme, y_band=(slot, slot + 1))
 
@@ -226,14 +225,12 @@ class CountLane:
         low, high, step = value_range(m, finite, recovery)
         lane = self.lane = Lane(self.lane.slot, low, high)
         self.line.setData(x, lane.to_view(y))
-        self.recovery.setVisible(recovery is not None)
+        self.recovery.set_visible(recovery is not None)
         if recovery is not None:
-            self.recovery.setPos(lane.to_view(recovery))
+            self.recovery.set_value(lane.to_view(recovery))
         lower = low  # each band from the one below it (the most severe from the lane's bottom) to its bound
         for grade, bound in self.graded:
-            region = (lane.to_view(lower), lane.to_view(min(max(bound, low), high)))
-            if self.bands[grade].getRegion() != region:
-                self.bands[grade].setRegion(region)
+            self.bands[grade].set_region((lane.to_view(lower), lane.to_view(min(max(bound, low), high))))
             lower = max(bound, low)
         self.key = key_html(self.graded, recovery)
         self.hover.set_points(x, lane.to_view(y), lambda i: count_text(m, counts[i].date, getattr(counts[i], m.field)))
@@ -244,7 +241,7 @@ class CountLane:
 class CountsChart:
     """The counts plot: a lane per measure (`LANE_ORDER`, top first); `show` updates every item in place."""
 
-    def __init__(self, plot: pg.PlotItem, theme: Theme):
+    def __init__(self, plot: pg.PlotItem, overlay: Overlay, theme: Theme):
         self.plot = plot
         count = len(LANE_ORDER)
         self.left = plot.getAxis("left")
@@ -254,11 +251,11 @@ class CountsChart:
         self.right.setStyle(showValues=False, tickLength=0)
         self.right.unlinkFromView()  # it shows only the lanes' keys: no need to redraw it for each range
         plot.setYRange(0, count, padding=0)
-        self.lanes = [CountLane(plot, m, count - 1 - n, theme) for n, m in enumerate(LANE_ORDER)]
-        self.separators = [pg.InfiniteLine(pos=n, angle=0, movable=False) for n in range(1, count)]
-        for line in self.separators:
-            line.setZValue(-9)
-            plot.addItem(line, ignoreBounds=True)
+        self.lanes = [CountLane(plot, overlay, m, count - 1 - n, theme) for n, m in enumerate(LANE_ORDER)]
+        self.separators = [overlay.rule(False, pen(theme.muted), z=-9) for _ in range(1, count)]
+        for n, line in enumerate(self.separators, start=1):
+            line.set_value(n)
+            line.set_visible(True)
         self.empty_note = EmptyNote(plot, theme.muted)
         self.theme = theme
         self.apply_theme(theme)
@@ -270,7 +267,7 @@ class CountsChart:
         style_plot(self.plot, theme, "")
         self.left.showLabel(False)  # the lanes' titles instead
         for line in self.separators:
-            line.setPen(pen(theme.muted, 1.0))
+            line.set_pen(pen(theme.muted, 1.0))
         for lane in self.lanes:
             lane.hover.apply_theme(theme)
         self.empty_note.set_colour(theme.muted)

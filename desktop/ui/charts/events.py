@@ -10,98 +10,91 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyqtgraph as pg
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtCore import Qt
 
 from desktop.domain import Event
 from desktop.ui import wording
-from desktop.ui.charts.hover import ItemPool
-from desktop.ui.charts.labels import line_label, set_format
+from desktop.ui.charts.overlay import Label, MarkPool, Overlay, Rule
 from desktop.ui.charts.style import Theme, dashed, event_colour, pen, to_x
 
-LABEL_ROWS = (0.985, 0.90, 0.815)  # positions (fraction of the plot height) of the staggered labels
+LABEL_ROWS = (0.985, 0.90, 0.815)  # heights (fraction of the plot, from the bottom) of the staggered labels
 LABEL_GAP_PX = 6
-RIGHT_OF_LINE, LEFT_OF_LINE = (0, 0), (1, 0)  # label anchors
+RIGHT_OF_LINE, LEFT_OF_LINE = (0.0, 0.0), (1.0, 0.0)  # label anchors: the box's top left or top right
+LINE_Z, AS_OF_Z, LABEL_Z = -4, -5, -3
 
 
 class EventLines:
     """Event lines on every plot (the first plot labels them) and the evaluation-date line."""
 
-    def __init__(self, plots: list[pg.PlotItem], theme: Theme):
-        self.plots, self.theme = plots, theme
-        self.pools: list[ItemPool[pg.InfiniteLine]] = [
-            ItemPool(plot, lambda labelled=(n == 0): self._line(labelled)) for n, plot in enumerate(plots)
+    def __init__(self, overlays: list[Overlay], theme: Theme):
+        self.overlays, self.theme = overlays, theme
+        self.pools: list[MarkPool[Rule]] = [
+            MarkPool(lambda overlay=overlay: overlay.rule(True, dashed(theme.foreground, 1.5), LINE_Z))
+            for overlay in overlays
         ]
-        self.as_of_lines = [pg.InfiniteLine(angle=90, movable=False) for _ in plots]
-        for plot, line in zip(plots, self.as_of_lines, strict=True):
-            line.setZValue(-5)
-            plot.addItem(line, ignoreBounds=True)
-        self.as_of_label = line_label(self.as_of_lines[0], LABEL_ROWS[0], LEFT_OF_LINE, theme.foreground, 7.5)
+        self.label_pool: MarkPool[Label] = MarkPool(lambda: overlays[0].label(theme.foreground, 8.0, LABEL_Z))
+        self.as_of_lines = [overlay.rule(True, pen(theme.muted), AS_OF_Z) for overlay in overlays]
+        self.as_of_label = overlays[0].label(theme.foreground, 7.5, LABEL_Z)
         self.events: list[Event] = []
         self.as_of: dt.date | None = None
-        self._texts: dict[int, str] = {}  # id(label) -> its text (a hidden label's own text is not updated)
-        plots[0].vb.sigXRangeChanged.connect(self.place_labels)
-        plots[0].vb.sigResized.connect(self.place_labels)
+        overlays[0].vb.sigXRangeChanged.connect(self.place_labels)
+        overlays[0].vb.sigResized.connect(self.place_labels)
         self.apply_theme(theme)
-
-    @staticmethod
-    def _line(labelled: bool) -> pg.InfiniteLine:
-        line = pg.InfiniteLine(angle=90, movable=False)
-        line.setZValue(-4)
-        if labelled:
-            line.label = line_label(line, LABEL_ROWS[0], (0, 0), "#000000", 8.0)
-        return line
 
     def apply_theme(self, theme: Theme) -> None:
         """Line and label colours of the palette."""
         self.theme = theme
         for line in self.as_of_lines:
-            line.setPen(pen(theme.muted, 1.0, style=pg.QtCore.Qt.PenStyle.DotLine))
-        self.as_of_label.setColor(theme.foreground)
-        self.as_of_label.fill = theme.label_fill
+            line.set_pen(pen(theme.muted, 1.0, style=Qt.PenStyle.DotLine))
+        self.as_of_label.set_colour(theme.foreground)
+        self.as_of_label.set_fill(theme.label_fill)
         self.show(self.events, self.as_of)
 
     def show(self, events: list[Event], as_of: dt.date | None) -> None:
         """Draw `events` (in date order) and the evaluation date (None hides it)."""
         self.events, self.as_of = sorted(events, key=lambda e: e.date), as_of
+        colours = [event_colour(event.type, self.theme) for event in self.events]
         for pool in self.pools:
-            for line, event in zip(pool.take(len(self.events)), self.events, strict=True):
-                colour = event_colour(event.type, self.theme)
-                line.setPen(dashed(colour, 1.5))
-                line.setPos(to_x(event.date))
-                label = getattr(line, "label", None)
-                if label is not None:
-                    self._set_text(label, f" {wording.EVENT[event.type]} {event.date} ")
-                    label.setColor(colour)
-                    label.fill = self.theme.label_fill
+            for line, event, colour in zip(pool.take(len(self.events)), self.events, colours, strict=True):
+                line.set_pen(dashed(colour, 1.5))
+                line.set_value(to_x(event.date))
+        for label, event, colour in zip(self.label_pool.take(len(self.events)), self.events, colours, strict=True):
+            label.set_text(f"{wording.EVENT[event.type]} {event.date}")
+            label.set_colour(colour)
+            label.set_fill(self.theme.label_fill)
         for line in self.as_of_lines:
-            line.setVisible(as_of is not None)
+            line.set_visible(as_of is not None)
             if as_of is not None:
-                line.setPos(to_x(as_of))
+                line.set_value(to_x(as_of))
         if as_of is not None:
-            self._set_text(self.as_of_label, f" as of {as_of} ")
+            self.as_of_label.set_text(f"as of {as_of}")
+        else:
+            self.as_of_label.set_visible(False)
         self.place_labels()
 
-    def labels(self) -> list[tuple[pg.InfLineLabel, str]]:
-        """The labels in use with their texts: the evaluation date's first, then the events' in date order."""
-        lines = self.pools[0].items[: len(self.events)]
-        labels = [self.as_of_label] if self.as_of is not None else []
-        return [(label, self._texts[id(label)]) for label in [*labels, *(line.label for line in lines)]]
+    def lines(self, plot: int) -> list[Rule]:
+        """The event lines shown on one plot (0: the top one), in date order."""
+        return self.pools[plot].marks[: self.pools[plot].count]
+
+    def labels(self) -> list[tuple[Label, float]]:
+        """The labels in use with their line's x: the evaluation date's first, then the events' in date order."""
+        labelled = [(self.as_of_label, to_x(self.as_of))] if self.as_of is not None else []
+        events = self.label_pool.marks[: self.label_pool.count]
+        return labelled + [(label, to_x(event.date)) for label, event in zip(events, self.events, strict=True)]
 
     def place_labels(self, *_: object) -> None:
         """Give each label the first row and side of its line where it overlaps no other label (else hide it)."""
-        vb = self.plots[0].vb
-        (x0, x1), width = vb.viewRange()[0], vb.width()
-        if width <= 0:  # not laid out yet
+        frame = self.overlays[0].frame()
+        if frame is None:  # not laid out yet
             return
-        pixel = (x1 - x0) / width
+        x0, x1 = frame.x0, frame.x1
+        pixel = (x1 - x0) / frame.width
         taken: list[list[tuple[float, float]]] = [[] for _ in LABEL_ROWS]
-        for label, text in self.labels():
-            x = label.line.value()
-            w = (QFontMetricsF(label.textItem.font()).horizontalAdvance(text) + 4) * pixel
-            sides = (
-                [(x - w, LEFT_OF_LINE)] if label is self.as_of_label else [(x, RIGHT_OF_LINE), (x - w, LEFT_OF_LINE)]
-            )
+        for label, x in self.labels():
+            w = label.width_px * pixel
+            sides = [(x - w, LEFT_OF_LINE)]  # the evaluation date's: left of its line, which is near the right
+            if label is not self.as_of_label:
+                sides.insert(0, (x, RIGHT_OF_LINE))
             place = next(
                 ((row, start, anchor) for row, spans in enumerate(taken) for start, anchor in sides
                  if x0 <= start and start + w <= x1
@@ -111,12 +104,5 @@ class EventLines:
             if place is not None:
                 row, start, anchor = place
                 taken[row].append((start, start + w))
-                if label.orthoPos != LABEL_ROWS[row] or label.anchors[0] != anchor:
-                    label.anchors = [anchor, anchor]
-                    label.setPosition(LABEL_ROWS[row])
-            if label.isVisible() != (place is not None):
-                label.setVisible(place is not None)
-
-    def _set_text(self, label: pg.InfLineLabel, text: str) -> None:
-        self._texts[id(label)] = text
-        set_format(label, text)
+                label.set_at(x=x, fy=LABEL_ROWS[row], anchor=anchor)
+            label.set_visible(place is not None)

@@ -1,50 +1,14 @@
-"""Reusable items: a pool of graphics items shown and hidden instead of re-created, and the hover label that
-names the data point nearest the mouse."""
+"""The hover label that names the data point nearest the mouse."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
 from desktop.ui.charts.style import Theme, pen, small_font
-
-ItemT = TypeVar("ItemT", bound=pg.GraphicsObject)
-
-
-class ItemPool(Generic[ItemT]):
-    """Graphics items of one kind on one plot: `take(n)` shows n of them and hides the rest.
-
-    Items are created only when a patient needs more of them than any patient before.
-    """
-
-    def __init__(self, plot: pg.PlotItem, factory: Callable[[], ItemT]):
-        self.plot = plot
-        self.factory = factory
-        self.items: list[ItemT] = []
-        self.count = 0  # items in use: the first `count`, visible
-
-    def take(self, count: int) -> list[ItemT]:
-        """The first `count` items, visible; the others hidden (only those between the old and the new count
-        change)."""
-        while len(self.items) < count:
-            item = self.factory()
-            item.setVisible(False)
-            self.plot.addItem(item, ignoreBounds=True)
-            self.items.append(item)
-        for item in self.items[count : self.count]:
-            item.setVisible(False)
-        for item in self.items[self.count : count]:
-            item.setVisible(True)
-        self.count = count
-        return self.items[:count]
-
-    def visible(self) -> list[ItemT]:
-        """The items in use."""
-        return [item for item in self.items if item.isVisible()]
 
 
 class PointHover:

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF
+from PySide6.QtGui import QBrush, QColor
 
 from desktop.clinical.calendar import months_between
 from desktop.clinical.evaluation import PatientEvaluation
@@ -21,7 +21,8 @@ from desktop.clinical.mrd import CLASS_LABELS, classify, log_reduction
 from desktop.domain import MrdSample, Patient
 from desktop.ui.charts.axes import MrdAxis
 from desktop.ui.charts.hover import PointHover
-from desktop.ui.charts.labels import EmptyNote, line_label, set_format
+from desktop.ui.charts.labels import EmptyNote
+from desktop.ui.charts.overlay import Overlay
 from desktop.ui.charts.style import CLASS_COLOURS, DAY, RUN_RGBA, Theme, dashed, pen, style_plot, to_x
 
 SPECIMEN_SYMBOLS = {"BM": "o", "PB": "d"}
@@ -51,7 +52,7 @@ def sample_text(sample: MrdSample, mrd_class: str, baseline: float | None) -> st
 class MrdChart:
     """The MRD plot; `show` updates its items in place."""
 
-    def __init__(self, plot: pg.PlotItem, theme: Theme):
+    def __init__(self, plot: pg.PlotItem, overlay: Overlay, theme: Theme):
         self.plot = plot
         plot.setLogMode(x=False, y=True)
         axis = plot.getAxis("left")
@@ -59,27 +60,25 @@ class MrdChart:
         plot.showAxis("right")
         self.reduction_axis = plot.getAxis("right")
         self.reduction_axis.setStyle(tickLength=-5)
-        self.lane = pg.LinearRegionItem(orientation="horizontal", movable=False, pen=pg.mkPen(None))
-        self.lane.setZValue(-20)
-        self.run = pg.LinearRegionItem(orientation="vertical", movable=False, brush=pg.mkBrush(*RUN_RGBA),
-                                       pen=pen(QColor(*RUN_RGBA[:3], 140)))  # fmt: skip
-        self.run.setZValue(-15)
-        self.run_labels = (  # text right of the run's start, or left of its end when the start is far right
-            line_label(self.run.lines[0], 0.2, (0, 1), CLASS_COLOURS["negative"], 8.5),
-            line_label(self.run.lines[1], 0.2, (1, 1), CLASS_COLOURS["negative"], 8.5),
-        )
+        self.lane = overlay.band(False, theme.lane, z=-20)
+        self.lane.set_visible(True)
+        self.run = overlay.band(True, QBrush(QColor(*RUN_RGBA)), z=-15, pen=pen(QColor(*RUN_RGBA[:3], 140)))
+        # the run's text: right of its start, or left of its end when the start is far right
+        self.run_labels = (overlay.label(CLASS_COLOURS["negative"], 8.5, -3),
+                           overlay.label(CLASS_COLOURS["negative"], 8.5, -3))  # fmt: skip
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
         plot.vb.sigResized.connect(self.place_run_label)
         # dynamicRangeLimit=None: pyqtgraph would otherwise re-set both items' data on every range change
         self.trend = pg.PlotDataItem(connect="finite", antialias=True, dynamicRangeLimit=None)
+        self.trend.curve.setSegmentedLineMode("on")  # see `style.SEGMENTED`
         self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True, dynamicRangeLimit=None)
-        self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=dashed(CLASS_COLOURS["mrd_ll"]))
+        self.threshold = overlay.rule(False, dashed(CLASS_COLOURS["mrd_ll"]), z=-6)
+        self.threshold.set_visible(True)
         # under the line: the diagnosis sample at the left edge is above it, and would print over the text
-        self.threshold_label = line_label(self.threshold, 0.005, (0, 0), CLASS_COLOURS["mrd_ll"])
-        self.progression = pg.InfiniteLine(angle=0, movable=False, pen=dashed(CLASS_COLOURS["positive"]))
-        self.progression_label = line_label(self.progression, 0.005, (0, 1), CLASS_COLOURS["positive"])
-        for item in (self.lane, self.run, self.threshold, self.progression):
-            plot.addItem(item, ignoreBounds=True)
+        self.threshold_label = overlay.label(CLASS_COLOURS["mrd_ll"], 8.0, -3)
+        self.threshold_label.set_visible(True)
+        self.progression = overlay.rule(False, dashed(CLASS_COLOURS["positive"]), z=-6)
+        self.progression_label = overlay.label(CLASS_COLOURS["positive"], 8.0, -3)  # above its line
         plot.addItem(self.trend)
         plot.addItem(self.samples)
         self.brushes = {c: QBrush(QColor(colour)) for c, colour in CLASS_COLOURS.items()}
@@ -98,8 +97,8 @@ class MrdChart:
         style_plot(self.plot, theme, "NPM1/ABL1 (%)")
         colour = theme.foreground.name()
         self.plot.setLabel("right", "log reduction from diagnosis", color=colour, **{"font-size": "8pt"})
-        self.lane.setBrush(theme.lane)
-        self.threshold_label.fill = theme.label_fill
+        self.lane.set_brush(theme.lane)
+        self.threshold_label.set_fill(theme.label_fill)
         self.trend.setPen(pen(theme.muted, 1.2))
         self.empty_note.set_colour(theme.muted)
         self.hover.apply_theme(theme)
@@ -131,9 +130,10 @@ class MrdChart:
         )
         if self.axis is not None:
             self.axis.set_floor(float(self.floor_log))
-        self.lane.setRegion((self.floor_log - 0.5, self.floor_log + 0.5))
-        self.threshold.setPos(math.log10(low_level))
-        set_format(self.threshold_label, f"{low_level:g} % MRD-LL threshold: positive at or above, MRD-LL below")
+        self.lane.set_region((self.floor_log - 0.5, self.floor_log + 0.5))
+        self.threshold.set_value(math.log10(low_level))
+        self.threshold_label.set_text(f"{low_level:g} % MRD-LL threshold: positive at or above, MRD-LL below")
+        self.threshold_label.set_at(y=self.threshold.value(), fx=0.005, anchor=(0, 0))
         top = max([low_level * 10, *(r * 2 for r in positives)])
         top = max(top, self._show_progression(evaluation) * 2)
         self._show_run(evaluation)
@@ -144,8 +144,10 @@ class MrdChart:
         # the top on a half decade: few distinct ranges, so the axis is redrawn only when its range changes
         bottom, top_log = self.floor_log - 0.6, math.ceil(math.log10(top) * 2 - 1e-9) / 2
         self.plot.setYRange(bottom, top_log, padding=0)
-        for label in self.run_labels:
-            label.setPosition(min(0.9, (self.floor_log + 0.75 - bottom) / (top_log - bottom)))
+        run_height = min(0.9, (self.floor_log + 0.75 - bottom) / (top_log - bottom))  # just above the floor lane
+        start, end = self.run.region()
+        for label, edge, anchor in zip(self.run_labels, (start, end), ((0, 1), (1, 1)), strict=True):
+            label.set_at(x=edge, fy=run_height, anchor=anchor)
         self.hover.set_points(x, np.log10(y) if len(y) else y, lambda i: sample_text(records[i], classes[i], baseline))
         empty = evaluation is not None and not records
         self.empty_note.show(f"No MRD sample recorded up to {evaluation.as_of}" if empty and evaluation else "")
@@ -153,43 +155,45 @@ class MrdChart:
     def _show_progression(self, evaluation: PatientEvaluation | None) -> float:
         """The molecular-progression level of the current positive run (0 when there is none)."""
         run = evaluation.mrd.positive_run() if evaluation else ()
-        self.progression.setVisible(bool(run))
+        self.progression.set_visible(bool(run))
+        self.progression_label.set_visible(bool(run))
         if not run or evaluation is None:
             return 0.0
         lowest = min(s.ratio_pct for s in run)
         rise = evaluation.params.progression_log_rise
         level = lowest * 10**rise
-        self.progression.setPos(math.log10(level))
+        self.progression.set_value(math.log10(level))
         text = f"molecular progression at ≥ {level:.3g} % ({rise:g} log above this run's lowest, {lowest:.3g} %)"
-        set_format(self.progression_label, text)
+        self.progression_label.set_text(text)
+        self.progression_label.set_at(y=self.progression.value(), fx=0.005, anchor=(0, 1))
         return level
 
     def _show_run(self, evaluation: PatientEvaluation | None) -> None:
         run = evaluation.mrd.negative_run() if evaluation else ()
-        self.run.setVisible(bool(run))
+        self.run.set_visible(bool(run))
         if not run or evaluation is None:
+            for label in self.run_labels:
+                label.set_visible(False)
             return
         first, last = run[0].date, run[-1].date
-        self.run.setRegion((to_x(first) - 2 * DAY, to_x(last) + 2 * DAY))
+        self.run.set_region((to_x(first) - 2 * DAY, to_x(last) + 2 * DAY))
         months = math.floor(months_between(first, last) * 10) / 10  # as the eligibility panel: floored
         count = f"{len(run)} sample{'s' if len(run) > 1 else ''}"
-        text = f" MRD-negative since {first}: {months:.1f} months, {count} "
+        text = f"MRD-negative since {first}: {months:.1f} months, {count}"
         for label in self.run_labels:
-            set_format(label, text)
+            label.set_text(text)
         self.place_run_label()
 
     def place_run_label(self) -> None:
         """Show the run label right of the band's start if it fits there, else left of its end."""
-        if not self.run.isVisible():
+        if not self.run.visible:
             return
         (x0, x1), width = self.plot.vb.viewRange()[0], self.plot.vb.width()
-        start, end = self.run.getRegion()
-        label = self.run_labels[0]
-        text = QFontMetricsF(label.textItem.font()).horizontalAdvance(label.format) * (x1 - x0) / max(width, 1.0)
+        start, end = self.run.region()
+        text = self.run_labels[0].width_px * (x1 - x0) / max(width, 1.0)
         left = start + text <= x1 or end - text < x0  # right of the start, unless only the left side fits
         for label, visible in zip(self.run_labels, (left, not left), strict=True):
-            if label.isVisible() != visible:
-                label.setVisible(visible)
+            label.set_visible(visible)
 
     def _show_reduction_ticks(self, baseline: float | None) -> None:
         """Right-axis ticks at whole log reductions from the diagnosis baseline (none without a baseline)."""

@@ -29,6 +29,7 @@ from desktop.ui.charts.grid import GridLines
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.legend import MrdLegend
 from desktop.ui.charts.mrd_chart import MrdChart
+from desktop.ui.charts.overlay import Overlay
 from desktop.ui.charts.style import DAY, Theme, palette_theme, to_x
 from desktop.ui.charts.timeline_chart import TimelineChart
 
@@ -103,11 +104,12 @@ class PatientCharts(QWidget):
                       self.theme.foreground)
             for plot in self.plots
         ]  # fmt: skip
-        self.mrd = MrdChart(self.plots[0], self.theme)
-        self.count_chart = CountsChart(self.plots[1], self.theme)
+        self.overlays = [Overlay(plot) for plot in self.plots]  # lines, bands and labels (`overlay.py`)
+        self.mrd = MrdChart(self.plots[0], self.overlays[0], self.theme)
+        self.count_chart = CountsChart(self.plots[1], self.overlays[1], self.theme)
         self.counts = self.count_chart.lanes  # top first: ANC, platelets, hemoglobin
-        self.timeline = TimelineChart(self.plots[-1], self.theme)
-        self.events = EventLines(self.plots, self.theme)
+        self.timeline = TimelineChart(self.plots[-1], self.overlays[-1], self.theme)
+        self.events = EventLines(self.overlays, self.theme)
         self.hovers: list[PointHover] = [self.mrd.hover, *(c.hover for c in self.counts), self.timeline.hover]
         self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
         self.canvas.resized.connect(self._fit_legend)

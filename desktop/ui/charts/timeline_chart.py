@@ -13,8 +13,8 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import Cycle, Patient
-from desktop.ui.charts.hover import ItemPool, PointHover
-from desktop.ui.charts.labels import set_text
+from desktop.ui.charts.hover import PointHover
+from desktop.ui.charts.overlay import Label, MarkPool, Overlay
 from desktop.ui.charts.style import DAY, OTHER_REGIMEN, REGIMEN_COLOURS, Theme, pen, small_font, style_plot, to_x
 
 BAR_BOTTOM, BAR_HEIGHT = 0.45, 0.22  # in the lane's 0–1 height; the notes go under the bars
@@ -50,7 +50,7 @@ def cycle_text(cycle: Cycle, days: int, known: bool) -> str:
 class TimelineChart:
     """The cycle bars and their labels; `show` updates them in place. `count` is the number of bars."""
 
-    def __init__(self, plot: pg.PlotItem, theme: Theme):
+    def __init__(self, plot: pg.PlotItem, overlay: Overlay, theme: Theme):
         self.plot = plot
         plot.showAxis("right")
         plot.getAxis("right").setStyle(showValues=False, tickLength=0)
@@ -59,46 +59,36 @@ class TimelineChart:
         plot.setYRange(0, 1, padding=0)
         self.bars = pg.BarGraphItem(x0=[], width=[], y0=[], height=[])
         plot.addItem(self.bars)
-        self.numbers: ItemPool[pg.TextItem] = ItemPool(plot, self._number)
-        self.notes: ItemPool[pg.TextItem] = ItemPool(plot, self._note)
+        self.numbers: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5, -3))
+        self.notes: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5, -3))
         self.brushes = {regimen: QBrush(QColor(colour)) for regimen, colour in REGIMEN_COLOURS.items()}
         self.hover = PointHover(plot, theme, radius=18, x_only=True)
         self.theme = theme
         self.count = 0
-        self._notes: list[tuple[pg.TextItem, float, float]] = []  # note, left x, width in pixels
-        self._numbers: list[tuple[pg.TextItem, float, float]] = []  # cycle number, centre x, width in pixels
+        self._notes: list[tuple[Label, float, float]] = []  # note, left x, width in pixels
+        self._numbers: list[tuple[Label, float, float]] = []  # cycle number, centre x, width in pixels
         self._line_px = QFontMetricsF(small_font(7.5)).height()
         plot.vb.sigXRangeChanged.connect(self.place_notes)
         plot.vb.sigResized.connect(self.place_notes)
         self.apply_theme(theme)
         self.show(None, None)
 
-    def _number(self) -> pg.TextItem:
-        item = pg.TextItem(anchor=(0.5, 1), color=self.theme.foreground)
-        item.setFont(small_font(7.5))
-        return item
-
-    def _note(self) -> pg.TextItem:
-        item = pg.TextItem(anchor=(0, 0), color=self.theme.foreground)
-        item.setFont(small_font(7.5))
-        return item
-
     def apply_theme(self, theme: Theme) -> None:
         """Axis and label colours of the palette."""
         self.theme = theme
         style_plot(self.plot, theme, "Cycles")
         self.bars.setOpts(pen=pen(theme.foreground, 0.6))
-        for item in (*self.numbers.items, *self.notes.items):
-            item.setColor(theme.foreground)
+        for label in (*self.numbers.marks, *self.notes.marks):
+            label.set_colour(theme.foreground)
         self.hover.apply_theme(theme)
 
     def note_texts(self) -> list[str]:
         """Every change note of the patient shown, including those hidden for lack of room."""
-        return [item.toPlainText() for item, _, _ in self._notes]
+        return [label.text for label, _, _ in self._notes]
 
     def number_texts(self) -> list[str]:
         """Every cycle number of the patient shown, including those hidden for lack of room."""
-        return [item.toPlainText() for item, _, _ in self._numbers]
+        return [label.text for label, _, _ in self._numbers]
 
     def place_notes(self, *_: object) -> None:
         """Put each change note on the first row where it does not overlap the previous one, else hide it;
@@ -111,22 +101,20 @@ class TimelineChart:
         top = BAR_BOTTOM - 0.02
         rows = max(1, min(NOTE_ROWS, int(top / line)))
         ends = [-float("inf")] * rows
-        for item, left, width in self._notes:
+        for label, left, width in self._notes:
             inside = x0 <= left and left + width * pixel <= x1  # never cut by the plot's edges
             row = next((r for r in range(rows) if inside and left >= ends[r] + NOTE_GAP_PX * pixel), None)
             if row is not None:
                 ends[row] = left + width * pixel
-                item.setPos(left, top - line * row)
-            if item.isVisible() != (row is not None):
-                item.setVisible(row is not None)
+                label.set_at(x=left, y=top - line * row, anchor=(0, 0))
+            label.set_visible(row is not None)
         left = float("inf")  # cycle numbers from the latest back: each shown only clear of the one after it
-        for item, centre, width in reversed(self._numbers):
+        for label, centre, width in reversed(self._numbers):
             half = (width / 2 + 2) * pixel
             shown = centre + half <= left
             if shown:
                 left = centre - half
-            if item.isVisible() != shown:
-                item.setVisible(shown)
+            label.set_visible(shown)
 
     def show(self, patient: Patient | None, evaluation: PatientEvaluation | None) -> None:
         """Draw the cycles started on or before the evaluation date (None clears)."""
@@ -143,17 +131,15 @@ class TimelineChart:
                           height=np.full(len(cycles), BAR_HEIGHT), brushes=brushes)  # fmt: skip
         centres = starts + widths / 2
         self._numbers = []
-        for item, cycle, centre in zip(self.numbers.take(len(cycles)), cycles, centres, strict=True):
-            set_text(item, str(cycle.number))
-            item.setPos(centre, BAR_BOTTOM + BAR_HEIGHT + 0.02)
-            self._numbers.append(
-                (item, float(centre), QFontMetricsF(item.textItem.font()).horizontalAdvance(str(cycle.number)))
-            )
+        for label, cycle, centre in zip(self.numbers.take(len(cycles)), cycles, centres, strict=True):
+            label.set_text(str(cycle.number))
+            label.set_at(x=float(centre), y=BAR_BOTTOM + BAR_HEIGHT + 0.02, anchor=(0.5, 1))
+            self._numbers.append((label, float(centre), label.text_width_px))
         notes = change_notes(cycles)
         self._notes = []
-        for item, (n, text) in zip(self.notes.take(len(notes)), notes, strict=True):
-            set_text(item, text)
-            self._notes.append((item, float(starts[n]), QFontMetricsF(item.textItem.font()).horizontalAdvance(text)))
+        for label, (n, text) in zip(self.notes.take(len(notes)), notes, strict=True):
+            label.set_text(text)
+            self._notes.append((label, float(starts[n]), label.text_width_px))
         self.place_notes()
         self.hover.set_points(
             centres,
