@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.fonts import unshaped
 from desktop.ui.patient_list import (
     COLUMNS,
     FILTERS,
@@ -67,6 +68,7 @@ class PatientBrowser(QWidget):
         chips.addStretch(1)
         self.count = QLabel()
         self.table = QTableView()
+        self.table.setFont(unshaped(self.table.font()))  # see `fonts.py`: cells are laid out at every paint
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -48,6 +48,7 @@ DISPLAY_ROLE, FOREGROUND_ROLE = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDat
 ALIGNMENT_ROLE, TOOLTIP_ROLE = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.ToolTipRole)
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _NOT_EVALUATED = "…"
+CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 @dataclass(slots=True)
@@ -302,6 +303,11 @@ class PatientFilterProxy(QSortFilterProxyModel):
     def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
         """Map the cell once and let the source fill every role (Qt's proxy would ask it role by role)."""
         self._source.multiData(self.mapToSource(index), roleDataSpan)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """Every cell is enabled and selectable, never edited: answered here, since Qt's proxy maps the cell
+        to the source and back into Python twice (its row and column counts) for each painted cell."""
+        return CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         row = self._source.rows[source_row]

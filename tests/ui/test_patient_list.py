@@ -98,3 +98,46 @@ def test_one_multi_data_call_gives_what_data_gives_for_every_role(qtbot, demo_pa
                 assert role_data.data() == proxy.data(index, role), (row, column, role)
             coloured += proxy.data(index, Qt.ItemDataRole.ForegroundRole) is not None
     assert coloured  # the comparison covered brushes, not only empty values
+
+
+def _coloured_pixels(image, rect):
+    """Pixels of a cell that are clearly coloured (not the grey of text, grid and alternate rows)."""
+    count = 0
+    for x in range(rect.left() + 2, rect.right() - 1):
+        for y in range(rect.top() + 2, rect.bottom() - 1):
+            colour = image.pixelColor(x, y)
+            count += (
+                max(colour.red(), colour.green(), colour.blue()) - min(colour.red(), colour.green(), colour.blue()) > 60
+            )
+    return count
+
+
+def test_a_cell_without_a_colour_is_painted_in_the_text_colour_after_coloured_ones(qtbot, demo_patients):
+    """The view hands each cell's role values to the model in one call: a cell with no colour of its own
+    must not keep the colour of the cell painted before it."""
+    from desktop.ui.patient_browser import PatientBrowser
+
+    browser = PatientBrowser()
+    qtbot.addWidget(browser)
+    browser.resize(900, 600)
+    browser.model.reset_rows(rows_of(demo_patients[:30]))
+    browser.show()
+    qtbot.waitExposed(browser)
+    image = browser.table.viewport().grab().toImage()
+    eligibility = COLUMNS.index("Eligibility")
+    rows = range(browser.proxy.rowCount())
+    cells = [
+        (
+            browser.table.visualRect(browser.proxy.index(r, 0)),
+            browser.table.visualRect(browser.proxy.index(r, eligibility)),
+        )
+        for r in rows
+    ]
+    cells = [
+        (id_rect, status_rect)
+        for id_rect, status_rect in cells
+        if id_rect.isValid() and id_rect.bottom() < image.height()
+    ]
+    assert len(cells) >= 10
+    assert sum(_coloured_pixels(image, status) for _, status in cells) > 0  # eligibility is coloured
+    assert [_coloured_pixels(image, id_rect) for id_rect, _ in cells] == [0] * len(cells)  # patient ids never
