@@ -47,8 +47,8 @@ def test_a_rule_sits_at_its_value_across_the_whole_plot_and_follows_the_range(pl
     line = vertical.item.mapToScene(vertical.item.line().p1())
     assert line.x() == pytest.approx(scene_x(plot, 2.5), abs=0.01)
     top, bottom = (vertical.item.mapToScene(p).y() for p in (vertical.item.line().p1(), vertical.item.line().p2()))
-    view = plot.vb.sceneBoundingRect()
-    assert top < view.top() and bottom > view.bottom()  # across the plot (the view box clips it)
+    view = plot.vb.mapRectToScene(plot.vb.rect())
+    assert (top, bottom) == pytest.approx((view.top(), view.bottom()), abs=0.01)  # across the plot, no further
     assert horizontal.item.mapToScene(horizontal.item.line().p1()).y() == pytest.approx(scene_y(plot, 3.0), abs=0.01)
 
     plot.setXRange(2, 4, padding=0)
@@ -69,9 +69,23 @@ def test_a_band_covers_its_region(plot):
     rect = across.item.mapRectToScene(across.item.rect())
     assert rect.top() == pytest.approx(scene_y(plot, 2.0), abs=0.01)
     assert rect.bottom() == pytest.approx(scene_y(plot, 1.0), abs=0.01)
-    assert rect.left() < plot.vb.sceneBoundingRect().left()
+    view = plot.vb.mapRectToScene(plot.vb.rect())
+    assert (rect.left(), rect.right()) == pytest.approx((view.left(), view.right()), abs=0.01)
     rect = along.item.mapRectToScene(along.item.rect())
     assert (rect.left(), rect.right()) == pytest.approx((scene_x(plot, 4.0), scene_x(plot, 6.0)), abs=0.01)
+    assert (rect.top(), rect.bottom()) == pytest.approx((view.top(), view.bottom()), abs=0.01)
+    assert not along.edges and not across.edges
+
+
+def test_a_band_with_an_edge_pen_draws_its_two_edges_only(plot):
+    overlay = Overlay(plot)
+    band = overlay.band(True, QBrush(QColor(0, 200, 0, 60)), z=-10, edge=pg.mkPen("g"))
+    band.set_region((4.0, 6.0))
+    band.set_visible(True)
+    prepare(plot)
+    assert band.item.pen().style() == Qt.PenStyle.NoPen  # no top and bottom border
+    xs = sorted(band.item.mapToScene(line.line().p1()).x() for line in band.edges)
+    assert xs == pytest.approx([scene_x(plot, 4.0), scene_x(plot, 6.0)], abs=0.01)
 
 
 def test_a_label_puts_its_anchor_on_its_point(plot):
@@ -82,7 +96,7 @@ def test_a_label_puts_its_anchor_on_its_point(plot):
     label.set_visible(True)
     prepare(plot)
     box = label.item.mapRectToScene(label.item.rect())
-    view = plot.vb.sceneBoundingRect()
+    view = plot.vb.mapRectToScene(plot.vb.rect())
     assert box.right() == pytest.approx(scene_x(plot, 5.0), abs=1)
     assert box.top() == pytest.approx(view.top() + 0.75 * view.height(), abs=1)
     assert label.width_px == pytest.approx(box.width()) and label.width_px > 100

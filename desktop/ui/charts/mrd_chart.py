@@ -62,7 +62,7 @@ class MrdChart:
         self.reduction_axis.setStyle(tickLength=-5)
         self.lane = overlay.band(False, theme.lane, z=-20)
         self.lane.set_visible(True)
-        self.run = overlay.band(True, QBrush(QColor(*RUN_RGBA)), z=-15, pen=pen(QColor(*RUN_RGBA[:3], 140)))
+        self.run = overlay.band(True, QBrush(QColor(*RUN_RGBA)), z=-15, edge=pen(QColor(*RUN_RGBA[:3], 140)))
         # the run's text: right of its start, or left of its end when the start is far right
         self.run_labels = (overlay.label(CLASS_COLOURS["negative"], 8.5, -3),
                            overlay.label(CLASS_COLOURS["negative"], 8.5, -3))  # fmt: skip

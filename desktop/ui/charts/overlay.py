@@ -9,8 +9,8 @@ before a paint that follows a change of the view range, the view size or a mark 
 grid lines are.
 
 Marks are children of the view box, not of its data group: z below 0 puts them under the data (bands,
-lines and their labels, as before), and the view box clips them to the plot. They take no mouse input, so
-panning and zooming go to the view box.
+lines and their labels, as before). Lines and bands end at the plot's edges (an SVG export does not clip
+them); the view box clips labels. Marks take no mouse input, so panning and zooming go to the view box.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsRectIte
 from desktop.ui.charts.style import small_font
 
 LABEL_PAD_X, LABEL_PAD_Y = 4.0, 1.0  # pixels of background around a label's text
-EDGE = 2.0  # pixels a band or line reaches past the plot's edges (clipped), so no edge of it shows there
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,23 +112,28 @@ class Rule(Mark):
     def place(self, frame: Frame) -> None:
         if self.vertical:
             x = frame.px(self._value)
-            self.item.setLine(x, -EDGE, x, frame.height + EDGE)
+            self.item.setLine(x, 0, x, frame.height)
         else:
             y = frame.py(self._value)
-            self.item.setLine(-EDGE, y, frame.width + EDGE, y)
+            self.item.setLine(0, y, frame.width, y)
 
 
 class Band(Mark):
-    """A band across the whole plot between two view values: of x (vertical) or of y (horizontal)."""
+    """A band across the whole plot between two view values: of x (vertical) or of y (horizontal), with
+    lines along its two edges if given an `edge` pen."""
 
-    def __init__(self, overlay: Overlay, vertical: bool, brush: QBrush, pen: QPen | None, z: float):
+    def __init__(self, overlay: Overlay, vertical: bool, brush: QBrush, edge: QPen | None, z: float):
         super().__init__(overlay)
         self.vertical = vertical
         self._region = (0.0, 0.0)
         self.item = QGraphicsRectItem(overlay.vb)
         self.item.setBrush(brush)
-        self.item.setPen(pen if pen is not None else QPen(Qt.PenStyle.NoPen))
+        self.item.setPen(QPen(Qt.PenStyle.NoPen))
         _inert(self.item, z)
+        self.edges = [QGraphicsLineItem(self.item) for _ in range(2 if edge is not None else 0)]
+        for line in self.edges:
+            line.setPen(edge)
+            _inert(line, 0)
 
     def region(self) -> tuple[float, float]:
         """The band's two view values, low first."""
@@ -148,12 +152,16 @@ class Band(Mark):
 
     def place(self, frame: Frame) -> None:
         low, high = self._region
-        if self.vertical:  # edges (its pen) at the two x values; top and bottom outside the plot
+        if self.vertical:
             left, right = frame.px(low), frame.px(high)
-            self.item.setRect(QRectF(left, -EDGE, right - left, frame.height + 2 * EDGE))
+            self.item.setRect(QRectF(left, 0, right - left, frame.height))
+            for line, x in zip(self.edges, (left, right), strict=False):
+                line.setLine(x, 0, x, frame.height)
         else:
             top, bottom = frame.py(high), frame.py(low)
-            self.item.setRect(QRectF(-EDGE, top, frame.width + 2 * EDGE, bottom - top))
+            self.item.setRect(QRectF(0, top, frame.width, bottom - top))
+            for line, y in zip(self.edges, (bottom, top), strict=False):
+                line.setLine(0, y, frame.width, y)
 
 
 class Label(Mark):
@@ -255,9 +263,9 @@ class Overlay:
         """A new line (hidden until shown)."""
         return self._hidden(Rule(self, vertical, pen, z))
 
-    def band(self, vertical: bool, brush: QBrush, z: float, pen: QPen | None = None) -> Band:
+    def band(self, vertical: bool, brush: QBrush, z: float, edge: QPen | None = None) -> Band:
         """A new band (hidden until shown)."""
-        return self._hidden(Band(self, vertical, brush, pen, z))
+        return self._hidden(Band(self, vertical, brush, edge, z))
 
     def label(self, colour: QColor | str, points: float, z: float, fill: QBrush | None = None) -> Label:
         """A new label (hidden until shown)."""
