@@ -181,6 +181,7 @@ class PatientCharts(QWidget):
         path = Path(path)
         for hover in self.hovers:
             hover.hide()
+        self.prepare_paint()  # marks placed for the current range (`overlay.py`), as before a paint
         if path.suffix.lower() == ".svg":
             title = f"VenTrack charts {self.patient.patient_id}" if self.patient else "VenTrack charts"
             export_svg(self.canvas.ci, path, title, self.theme.background, self.canvas.logicalDpiX())
