@@ -132,7 +132,8 @@ def test_counts_are_the_merged_records_in_their_units_with_ctcae_bands(charts, d
     merged = merged_counts(patient.counts, TODAY)
     assert [lane.measure.field for lane in charts.counts] == ["anc", "platelets", "hemoglobin"]
     for lane in charts.counts:
-        x, y = lane.line.getData()
+        x, y = lane.curve.getData()
+        assert list(lane.points.data["x"]) == list(x) and list(lane.points.data["y"]) == list(y)
         field = lane.measure.field
         values = [getattr(c, field) for c in merged]
         assert list(x) == [to_x(c.date) for c in merged]
@@ -187,8 +188,8 @@ def items_of(charts):
     return [
         charts.mrd.samples, charts.mrd.trend, charts.mrd.threshold, charts.mrd.run, charts.mrd.lane,
         charts.mrd.progression, charts.timeline.bars, charts.legend.item, *charts.events.as_of_lines,
-        *(c.line for c in charts.counts), *(band for c in charts.counts for band in c.bands.values()),
-        *charts.count_chart.separators,
+        *(c.curve for c in charts.counts), *(c.points for c in charts.counts),
+        *(band for c in charts.counts for band in c.bands.values()), *charts.count_chart.separators,
     ]  # fmt: skip
 
 
@@ -256,7 +257,7 @@ def test_records_after_the_evaluation_date_are_not_drawn(charts, negative_run_pa
     charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, as_of))
     x, _ = charts.mrd.samples.getOriginalDataset()
     assert max(x) <= to_x(as_of) and len(x) == len(mrd_records(negative_run_patient, as_of))
-    assert max(charts.counts[0].line.getData()[0]) <= to_x(as_of)
+    assert max(charts.counts[0].curve.getData()[0]) <= to_x(as_of)
     assert all(line.value() == to_x(as_of) for line in charts.events.as_of_lines)
 
 
@@ -303,7 +304,7 @@ def test_clear_shows_the_empty_state_and_empties_every_series(charts, negative_r
     charts.clear()
     assert charts.stack.currentWidget() is charts.empty and charts.empty.text() == "No patient selected"
     assert len(charts.mrd.samples.getOriginalDataset()[0] or []) == 0
-    assert all(len(c.line.getData()[0] or []) == 0 for c in charts.counts)
+    assert all(len(c.curve.getData()[0]) == 0 and len(c.points.data) == 0 for c in charts.counts)
     assert len(charts.timeline.bars.opts["x0"]) == 0
     assert not charts.mrd.run.visible and not charts.mrd.progression.visible
     assert all(not pool.visible() for pool in charts.events.pools)
@@ -495,5 +496,5 @@ def test_the_symbol_caches_stay_the_same_size_from_patient_to_patient(charts, de
     anew for each patient would grow the cache (and its image) at every switch."""
     for patient in demo_patients[:12]:
         charts.show_patient(patient, evaluate_patient(patient, TODAY))
-    assert [len(lane.line.scatter.fragmentAtlas) for lane in charts.counts] == [1, 1, 1]
+    assert [len(lane.points.fragmentAtlas) for lane in charts.counts] == [1, 1, 1]
     assert len(charts.mrd.samples.scatter.fragmentAtlas) <= len(SPECIMEN_SYMBOLS) * len(CLASS_COLOURS)

@@ -189,19 +189,15 @@ class CountLane:
         colour = self.measure.colour
         self.lane = Lane(slot, 0.0, 1.0)
         self.values = np.empty(0)
-        self.line = pg.PlotDataItem(  # no dynamicRangeLimit: it re-sets the data on every range change
-            pen=pen(colour, 1.6),
-            symbol="o",
-            symbolSize=5,
-            # Qt objects, not a colour and None: pyqtgraph keys its symbol cache by the brush and pen objects,
-            # and would make new ones (and a new cache entry) at every patient
-            symbolBrush=QBrush(QColor(colour)),
-            symbolPen=QPen(Qt.PenStyle.NoPen),
-            antialias=True,
-            dynamicRangeLimit=None,
-        )
-        self.line.curve.setSegmentedLineMode("on")  # see `style.SEGMENTED`
-        plot.addItem(self.line)
+        # A curve and a scatter of its points rather than a PlotDataItem, whose own bookkeeping (datasets, log
+        # mapping, downsampling) doubled the cost of each update. The brush and pen are Qt objects, not a colour
+        # and None: pyqtgraph keys its symbol cache by those objects and would make new ones at every patient.
+        self.curve = pg.PlotCurveItem(pen=pen(colour, 1.6), antialias=True)
+        self.curve.setSegmentedLineMode("on")  # see `style.SEGMENTED`
+        self.points = pg.ScatterPlotItem(symbol="o", size=5, brush=QBrush(QColor(colour)),
+                                         pen=QPen(Qt.PenStyle.NoPen), antialias=True)  # fmt: skip
+        plot.addItem(self.curve)
+        plot.addItem(self.points)
         self.graded = sorted(((g, bound) for g, bound in GRADE_BOUNDS[measure] if g >= 3), key=lambda gb: gb[1])
         self.bands: dict[int, Band] = {}
         for grade, _ in self.graded:
@@ -224,7 +220,9 @@ class CountLane:
         finite = [float(v) for v in y if math.isfinite(v)]
         low, high, step = value_range(m, finite, recovery)
         lane = self.lane = Lane(self.lane.slot, low, high)
-        self.line.setData(x, lane.to_view(y))
+        view_y = lane.to_view(y)
+        self.curve.setData(x, view_y)
+        self.points.setData(x, view_y)
         self.recovery.set_visible(recovery is not None)
         if recovery is not None:
             self.recovery.set_value(lane.to_view(recovery))
@@ -233,7 +231,7 @@ class CountLane:
             self.bands[grade].set_region((lane.to_view(lower), lane.to_view(min(max(bound, low), high))))
             lower = max(bound, low)
         self.key = key_html(self.graded, recovery)
-        self.hover.set_points(x, lane.to_view(y), lambda i: count_text(m, counts[i].date, getattr(counts[i], m.field)))
+        self.hover.set_points(x, view_y, lambda i: count_text(m, counts[i].date, getattr(counts[i], m.field)))
         ticks = np.arange(math.floor((high - low) / step + 1e-9) + 1) * step + low
         return {float(lane.to_view(t)): f"{t:g}" for t in ticks}
 
