@@ -327,6 +327,33 @@ def test_export_writes_png_and_svg(charts, negative_run_patient, tmp_path, qtbot
     assert "<svg" in svg[:2000] and "NPM1/ABL1" in svg and len(svg) > 20_000
 
 
+def test_the_png_export_scales_the_legend_with_the_charts(charts, negative_run_patient, tmp_path, qtbot):
+    """The key ends as far right in the export, at twice the size, as on screen (it came out half-size)."""
+    charts.resize(1000, 640)
+    charts.show()
+    charts.show_patient(negative_run_patient, evaluate_patient(negative_run_patient, TODAY))
+    qtbot.waitExposed(charts)
+    key = charts.legend.item
+
+    def right_of_key():
+        return max(label.mapRectToScene(label.boundingRect()).right() for _, label in key.items)
+
+    qtbot.waitUntil(lambda: key.pos().y() > 0 and right_of_key() < charts.canvas.width())  # laid out
+    charts.export_image(tmp_path / "charts.png")
+    image = QImage(str(tmp_path / "charts.png"))
+    scale = image.width() / charts.canvas.ci.boundingRect().width()
+    rows = key.mapRectToScene(key.boundingRect())
+    background = image.pixelColor(2, 2)
+    drawn = [
+        x
+        for x in range(image.width())
+        for y in range(int(rows.top() * scale), int(rows.bottom() * scale), 3)
+        if image.pixelColor(x, y) != background
+    ]
+    on_screen = right_of_key()
+    assert drawn and max(drawn) == pytest.approx(on_screen * scale, rel=0.08)
+
+
 def test_the_canvas_follows_a_dark_palette(charts):
     app = QApplication.instance()
     original = app.palette()

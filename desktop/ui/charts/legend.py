@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.ui.charts.style import CLASS_COLOURS, RUN_RGBA, Theme, pen
@@ -45,6 +46,9 @@ class MrdLegend:
 
     def __init__(self, theme: Theme):
         self.item = pg.LegendItem(offset=None, colCount=7, horSpacing=14, labelTextSize="8pt", frame=False)
+        # pyqtgraph keeps a legend at screen size for one floating over a zoomable view; this one sits in the
+        # layout, and must scale with the rest in a PNG export at twice the size (it came out half-size)
+        self.item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, False)
         self.shapes = [_symbol("o", None, None), _symbol("d", None, None)]
         classes = [_symbol("o", CLASS_COLOURS[c], None) for c in ("positive", "mrd_ll", "negative")]
         hollow = _symbol("o", None, pen(CLASS_COLOURS["inadequate"], 1.8))
