@@ -66,6 +66,11 @@ def test_mrd_points_are_the_records_with_negatives_on_the_floor(charts, negative
     assert charts.mrd.axis.tickStrings([charts.mrd.floor_log, 0.0, -2.0], 1.0, 1.0) == ["n.d.", "1", "0.01"]
     assert charts.mrd.threshold.value() == pytest.approx(math.log10(evaluation.params.mrd_low_level_pct))
     assert "2 % MRD-LL threshold" in charts.mrd.threshold_label.text
+    trend_x, trend_y = charts.mrd.trend.getData()  # the evaluable samples, in the log axis's view coordinates
+    evaluable = evaluation.mrd.evaluable
+    assert list(trend_x) == [to_x(s.date) for s in evaluable]
+    assert list(trend_y) == pytest.approx([math.log10(s.ratio_pct) if s.ratio_pct > 0 else math.log10(floor)
+                                           for s in evaluable])  # fmt: skip
     run = evaluation.mrd.negative_run()
     start, end = charts.mrd.run.region()
     assert charts.mrd.run.visible and start < to_x(run[0].date) and end > to_x(run[-1].date)

@@ -26,6 +26,7 @@ from desktop.ui.charts.axes import Ticks
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.labels import EmptyNote
 from desktop.ui.charts.overlay import Band, Overlay
+from desktop.ui.charts.series import PixelCurve
 from desktop.ui.charts.style import (
     GRADE_RGBA,
     GRADE_TEXT,
@@ -192,8 +193,7 @@ class CountLane:
         # A curve and a scatter of its points rather than a PlotDataItem, whose own bookkeeping (datasets, log
         # mapping, downsampling) doubled the cost of each update. The brush and pen are Qt objects, not a colour
         # and None: pyqtgraph keys its symbol cache by those objects and would make new ones at every patient.
-        self.curve = pg.PlotCurveItem(pen=pen(colour, 1.6), antialias=True)
-        self.curve.setSegmentedLineMode("on")  # see `style.SEGMENTED`
+        self.curve = PixelCurve(pen=pen(colour, 1.6), antialias=True)
         self.points = pg.ScatterPlotItem(symbol="o", size=5, brush=QBrush(QColor(colour)),
                                          pen=QPen(Qt.PenStyle.NoPen), antialias=True)  # fmt: skip
         plot.addItem(self.curve)

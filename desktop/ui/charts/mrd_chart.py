@@ -23,6 +23,7 @@ from desktop.ui.charts.axes import MrdAxis
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.labels import EmptyNote
 from desktop.ui.charts.overlay import Overlay
+from desktop.ui.charts.series import PixelCurve
 from desktop.ui.charts.style import CLASS_COLOURS, DAY, RUN_RGBA, Theme, dashed, pen, style_plot, to_x
 
 SPECIMEN_SYMBOLS = {"BM": "o", "PB": "d"}
@@ -69,8 +70,7 @@ class MrdChart:
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
         plot.vb.sigResized.connect(self.place_run_label)
         # dynamicRangeLimit=None: pyqtgraph would otherwise re-set both items' data on every range change
-        self.trend = pg.PlotDataItem(connect="finite", antialias=True, dynamicRangeLimit=None)
-        self.trend.curve.setSegmentedLineMode("on")  # see `style.SEGMENTED`
+        self.trend = PixelCurve(antialias=True)  # in view coordinates: log10 of the ratio (`series.py`)
         self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True, dynamicRangeLimit=None)
         self.threshold = overlay.rule(False, dashed(CLASS_COLOURS["mrd_ll"]), z=-6)
         self.threshold.set_visible(True)
@@ -126,7 +126,7 @@ class MrdChart:
         evaluable = evaluation.mrd.evaluable if evaluation else ()
         self.trend.setData(
             np.array([to_x(s.date) for s in evaluable], float),
-            np.array([s.ratio_pct if s.ratio_pct > 0 else floor for s in evaluable], float),
+            np.log10(np.array([s.ratio_pct if s.ratio_pct > 0 else floor for s in evaluable], float)),
         )
         if self.axis is not None:
             self.axis.set_floor(float(self.floor_log))

@@ -36,9 +36,6 @@ GRADE_RGBA = {4: (214, 69, 69, 70), 3: (224, 138, 30, 48)}
 GRADE_TEXT = {4: "#c43c3c", 3: "#c27415"}
 RECOVERY_COLOUR = "#2e9d4f"
 
-# SEGMENTED: the series lines are drawn as separate segments ("on"), not as one path. Qt strokes a path wider
-# than a pixel by filling its outline, which callgrind measured at a tenth of a patient switch; segments take
-# its fast line rasteriser. Where segments meet, at the data points, the point symbols cover the joints.
 LEFT_AXIS_WIDTH = 74  # every plot has the same axis widths, so their dates line up vertically
 RIGHT_AXIS_WIDTH = 58
 
