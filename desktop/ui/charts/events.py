@@ -72,10 +72,6 @@ class EventLines:
             self.as_of_label.set_visible(False)
         self.place_labels()
 
-    def lines(self, plot: int) -> list[Rule]:
-        """The event lines shown on one plot (0: the top one), in date order."""
-        return self.pools[plot].marks[: self.pools[plot].count]
-
     def labels(self) -> list[tuple[Label, float]]:
         """The labels in use with their line's x: the evaluation date's first, then the events' in date order."""
         labelled = [(self.as_of_label, to_x(self.as_of))] if self.as_of is not None else []
