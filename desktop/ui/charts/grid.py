@@ -3,18 +3,21 @@
 pyqtgraph draws a grid as part of an axis: the axis then covers its whole plot, and every patient switch
 regenerates, records and replays each axis's grid into a plot-sized cache (profiled: the largest single
 cost of a switch). Here each grid level is one `QGraphicsPathItem` (painted by Qt, not by Python) in the
-view box's pixel coordinates, rebuilt from the axes' own tick values just before a paint that follows a
-change of the view range or size (a patient switch changes the ranges several times). Lines fade with
-their tick level and density as pyqtgraph's grid does.
+view box's pixel coordinates: a mark of the plot's overlay (`overlay.py`), rebuilt from the axes' own tick
+values when the overlay places its marks, just before a paint that follows a change of the view range or
+size (a patient switch changes the ranges several times). Lines fade with their tick level and density as
+pyqtgraph's grid does.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from desktop.ui.charts.axes import tick_length
+from desktop.ui.charts.overlay import Frame, Mark, Overlay
 
 GRID_ALPHA = 0.18  # of the foreground colour, for the major level
 LEVELS = 2  # major and minor ticks (finer levels would cost paint time for little reading help)
@@ -26,51 +29,34 @@ def level_alpha(level: int, length_px: float, count: int) -> float:
     return GRID_ALPHA / (level + 1) * min(1.0, max(0.0, 0.05 * length_px / (count + 1)))
 
 
-class GridLines:
+class GridLines(Mark):
     """Vertical lines at `x_axis`'s ticks and, if `y_axis` is given, horizontal lines at its ticks."""
 
-    def __init__(self, plot: pg.PlotItem, x_axis: pg.AxisItem, y_axis: pg.AxisItem | None, colour: QColor):
-        self.vb, self.x_axis, self.y_axis = plot.vb, x_axis, y_axis
+    def __init__(self, overlay: Overlay, x_axis: pg.AxisItem, y_axis: pg.AxisItem | None, colour: QColor):
+        super().__init__(overlay)
+        self.x_axis, self.y_axis = x_axis, y_axis
         self.colour = QColor(colour)
+        self.item = QGraphicsPathItem(overlay.vb)  # holds the levels' paths; draws nothing itself
+        self.item.setPen(QPen(Qt.PenStyle.NoPen))
+        self.item.setZValue(-1e5)  # under everything in the view box, above its background
         directions = ("x", "y") if y_axis is not None else ("x",)
-        self.items: dict[tuple[str, int], QGraphicsPathItem] = {}
-        for direction in directions:
-            for level in range(LEVELS):
-                item = QGraphicsPathItem(self.vb)
-                item.setZValue(-1e5)  # under everything in the view box, above its background
-                self.items[direction, level] = item
-        self.dirty = True
-        self.vb.sigRangeChanged.connect(self._changed)
-        self.vb.sigResized.connect(self._changed)
+        self.items: dict[tuple[str, int], QGraphicsPathItem] = {
+            (direction, level): QGraphicsPathItem(self.item) for direction in directions for level in range(LEVELS)
+        }
         ticks_changed = getattr(y_axis, "ticks_changed", None)  # the counts' lanes: ticks that change while
         if ticks_changed is not None:  # the view range stays the same
-            ticks_changed.connect(self._changed)
-        scene = plot.scene()
-        if scene is not None:  # the view boxes' own preparation (which applies new ranges) is connected first
-            scene.sigPrepareForPaint.connect(self._prepare)
-
-    def _changed(self, *_: object) -> None:
-        self.dirty = True
-
-    def _prepare(self) -> None:
-        if self.dirty:
-            self.update()
+            ticks_changed.connect(overlay.invalidate)
 
     def set_colour(self, colour: QColor) -> None:
         """The lines' colour (the palette's foreground); each level keeps its own opacity."""
         self.colour = QColor(colour)
-        self.update()
+        self.overlay.invalidate()
 
-    def update(self) -> None:
-        """Rebuild the lines for the current view range and size."""
-        (x0, x1), (y0, y1) = self.vb.viewRange()
-        width, height = self.vb.width(), self.vb.height()
-        if width <= 0 or height <= 0 or x1 <= x0 or y1 <= y0:
-            return
-        self.dirty = False
-        self._lines("x", self.x_axis, (x0, x1), width, height)
+    def place(self, frame: Frame) -> None:
+        """Rebuild the lines for the frame's view range and size."""
+        self._lines("x", self.x_axis, (frame.x0, frame.x1), frame.width, frame.height)
         if self.y_axis is not None:
-            self._lines("y", self.y_axis, (y0, y1), height, width)
+            self._lines("y", self.y_axis, (frame.y0, frame.y1), frame.height, frame.width)
 
     def _lines(self, direction: str, axis: pg.AxisItem, span: tuple[float, float], along: float, across: float) -> None:
         """One direction's lines: at `axis`'s ticks over `span`, `along` pixels of the view that way, each line

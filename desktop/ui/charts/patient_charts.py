@@ -99,12 +99,12 @@ class PatientCharts(QWidget):
             if self.plots:
                 plot.setXLink(self.plots[0])
             self.plots.append(plot)
+        self.overlays = [Overlay(plot) for plot in self.plots]  # grid, lines, bands and labels (`overlay.py`)
         self.grids = [
-            GridLines(plot, self.date_axis, plot.getAxis("left") if plot is not self.plots[-1] else None,
+            GridLines(overlay, self.date_axis, plot.getAxis("left") if plot is not self.plots[-1] else None,
                       self.theme.foreground)
-            for plot in self.plots
+            for overlay, plot in zip(self.overlays, self.plots, strict=True)
         ]  # fmt: skip
-        self.overlays = [Overlay(plot) for plot in self.plots]  # lines, bands and labels (`overlay.py`)
         self.mrd = MrdChart(self.plots[0], self.overlays[0], self.theme)
         self.count_chart = CountsChart(self.plots[1], self.overlays[1], self.theme)
         self.counts = self.count_chart.lanes  # top first: ANC, platelets, hemoglobin
