@@ -69,7 +69,7 @@ class MrdChart:
                            overlay.label(CLASS_COLOURS["negative"], 8.5, -3))  # fmt: skip
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
         plot.vb.sigResized.connect(self.place_run_label)
-        # dynamicRangeLimit=None: pyqtgraph would otherwise re-set both items' data on every range change
+        # dynamicRangeLimit=None: pyqtgraph would otherwise re-set the samples' data on every range change
         self.trend = PixelCurve(antialias=True)  # in view coordinates: log10 of the ratio (`series.py`)
         self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True, dynamicRangeLimit=None)
         self.threshold = overlay.rule(False, dashed(CLASS_COLOURS["mrd_ll"]), z=-6)
