@@ -20,7 +20,7 @@ from desktop.ui.charts.style import Theme, dashed, event_colour, pen, to_x
 LABEL_ROWS = (0.985, 0.90, 0.815)  # heights (fraction of the plot, from the bottom) of the staggered labels
 LABEL_GAP_PX = 6
 RIGHT_OF_LINE, LEFT_OF_LINE = (0.0, 0.0), (1.0, 0.0)  # label anchors: the box's top left or top right
-LINE_Z, AS_OF_Z, LABEL_Z = -4, -5, -3
+LINE_Z, AS_OF_Z = -4, -5
 
 
 class EventLines:
@@ -32,9 +32,9 @@ class EventLines:
             MarkPool(lambda overlay=overlay: overlay.rule(True, dashed(theme.foreground, 1.5), LINE_Z))
             for overlay in overlays
         ]
-        self.label_pool: MarkPool[Label] = MarkPool(lambda: overlays[0].label(theme.foreground, 8.0, LABEL_Z))
+        self.label_pool: MarkPool[Label] = MarkPool(lambda: overlays[0].label(theme.foreground, 8.0))
         self.as_of_lines = [overlay.rule(True, pen(theme.muted), AS_OF_Z) for overlay in overlays]
-        self.as_of_label = overlays[0].label(theme.foreground, 7.5, LABEL_Z)
+        self.as_of_label = overlays[0].label(theme.foreground, 7.5)
         self.events: list[Event] = []
         self.as_of: dt.date | None = None
         overlays[0].vb.sigXRangeChanged.connect(self.place_labels)

@@ -65,8 +65,8 @@ class MrdChart:
         self.lane.set_visible(True)
         self.run = overlay.band(True, QBrush(QColor(*RUN_RGBA)), z=-15, edge=pen(QColor(*RUN_RGBA[:3], 140)))
         # the run's text: right of its start, or left of its end when the start is far right
-        self.run_labels = (overlay.label(CLASS_COLOURS["negative"], 8.5, -3),
-                           overlay.label(CLASS_COLOURS["negative"], 8.5, -3))  # fmt: skip
+        self.run_labels = (overlay.label(CLASS_COLOURS["negative"], 8.5),
+                           overlay.label(CLASS_COLOURS["negative"], 8.5))  # fmt: skip
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
         plot.vb.sigResized.connect(self.place_run_label)
         # dynamicRangeLimit=None: pyqtgraph would otherwise re-set the samples' data on every range change
@@ -75,10 +75,10 @@ class MrdChart:
         self.threshold = overlay.rule(False, dashed(CLASS_COLOURS["mrd_ll"]), z=-6)
         self.threshold.set_visible(True)
         # under the line: the diagnosis sample at the left edge is above it, and would print over the text
-        self.threshold_label = overlay.label(CLASS_COLOURS["mrd_ll"], 8.0, -3)
+        self.threshold_label = overlay.label(CLASS_COLOURS["mrd_ll"], 8.0)
         self.threshold_label.set_visible(True)
         self.progression = overlay.rule(False, dashed(CLASS_COLOURS["positive"]), z=-6)
-        self.progression_label = overlay.label(CLASS_COLOURS["positive"], 8.0, -3)  # above its line
+        self.progression_label = overlay.label(CLASS_COLOURS["positive"], 8.0)  # above its line
         plot.addItem(self.trend)
         plot.addItem(self.samples)
         self.brushes = {c: QBrush(QColor(colour)) for c, colour in CLASS_COLOURS.items()}

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsRectIte
 from desktop.ui.charts.style import small_font
 
 LABEL_PAD_X, LABEL_PAD_Y = 4.0, 1.0  # pixels of background around a label's text
+LABEL_Z = -3  # labels: under the data, over the lines and bands
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +174,11 @@ class Label(Mark):
     `anchor` is the point of the label's box put there: (0, 0) its top left, (1, 1) its bottom right.
     """
 
-    def __init__(self, overlay: Overlay, colour: QColor | str, points: float, z: float, fill: QBrush | None = None):
+    def __init__(self, overlay: Overlay, colour: QColor | str, points: float, z: float):
         super().__init__(overlay)
         self.item = QGraphicsRectItem(overlay.vb)
         self.item.setPen(QPen(Qt.PenStyle.NoPen))
-        self.item.setBrush(fill if fill is not None else QBrush(Qt.BrushStyle.NoBrush))
+        self.set_fill(None)
         _inert(self.item, z)
         self.text_item = QGraphicsSimpleTextItem(self.item)
         self.text_item.setFont(small_font(points))
@@ -268,9 +269,9 @@ class Overlay:
         """A new band (hidden until shown)."""
         return self._hidden(Band(self, vertical, brush, edge, z))
 
-    def label(self, colour: QColor | str, points: float, z: float, fill: QBrush | None = None) -> Label:
+    def label(self, colour: QColor | str, points: float, z: float = LABEL_Z) -> Label:
         """A new label (hidden until shown)."""
-        return self._hidden(Label(self, colour, points, z, fill))
+        return self._hidden(Label(self, colour, points, z))
 
     def invalidate(self) -> None:
         """Place the marks again before the next paint (and ask for one)."""

@@ -59,8 +59,8 @@ class TimelineChart:
         plot.setYRange(0, 1, padding=0)
         self.bars = pg.BarGraphItem(x0=[], width=[], y0=[], height=[])
         plot.addItem(self.bars)
-        self.numbers: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5, -3))
-        self.notes: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5, -3))
+        self.numbers: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5))
+        self.notes: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5))
         self.brushes = {regimen: QBrush(QColor(colour)) for regimen, colour in REGIMEN_COLOURS.items()}
         self.hover = PointHover(plot, theme, radius=18, x_only=True)
         self.theme = theme
