@@ -55,6 +55,11 @@ def speed_check() -> float:
     return statistics.median(runs) * 1000
 
 
+def median_p95(seconds: list[float]) -> str:
+    """`median / p95` of timings, in milliseconds."""
+    return f"{statistics.median(seconds) * 1000:8.1f} / {sorted(seconds)[int(len(seconds) * 0.95)] * 1000:.1f}"
+
+
 def shown_seconds(command: list[str]) -> dict[str, float]:
     """Seconds from spawning `command` to each '<what> shown at <epoch>' line on standard error."""
     start = time.time()
@@ -132,9 +137,7 @@ def in_process(db: Path) -> None:
         app.processEvents()
         switches.append(time.perf_counter() - t)
     window.notice.hide()
-    print(f"{'patient switch: load + evaluate + redraw (median / p95, ms)':<52} "
-          f"{statistics.median(switches) * 1000:8.1f} / {sorted(switches)[int(len(switches) * .95)] * 1000:.1f}"
-          "   (target < 50)")  # fmt: skip
+    print(f"{'patient switch: load + evaluate + redraw (median / p95, ms)':<52} {median_p95(switches)}   (target < 50)")
     # Browsing with the arrow key: the list scrolls by a row at most, so less of it is repainted than after
     # the jumps above (which land anywhere in the 10,000 rows, as a search or an alert click does).
     window.browser.table.setFocus()
@@ -145,8 +148,7 @@ def in_process(db: Path) -> None:
         app.processEvents()
         steps.append(time.perf_counter() - t)
     window.notice.hide()
-    print(f"{'… to the next patient with the Down key (median / p95)':<52} "
-          f"{statistics.median(steps) * 1000:8.1f} / {sorted(steps)[int(len(steps) * .95)] * 1000:.1f}")  # fmt: skip
+    print(f"{'… to the next patient with the Down key (median / p95)':<52} {median_p95(steps)}")
 
     patient_id = window.view.patient_id
     assert patient_id is not None
