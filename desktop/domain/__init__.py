@@ -1,6 +1,13 @@
 """Domain model of the registry: pydantic v2 models, enums and validation (no Qt, no SQL)."""
 
-from desktop.domain.patient import PATIENT_FIELDS, RECORD_KINDS, Patient, RegistryFile
+from desktop.domain.patient import (
+    EXCHANGE_VERSION,
+    PATIENT_FIELDS,
+    READABLE_VERSIONS,
+    RECORD_KINDS,
+    Patient,
+    RegistryFile,
+)
 from desktop.domain.records import (
     COMMON_ADVERSE_EVENT_TERMS,
     COMMON_GENES,
@@ -14,6 +21,7 @@ from desktop.domain.records import (
     CoMutation,
     Cycle,
     Event,
+    Medication,
     MrdSample,
     Record,
     Response,
@@ -24,8 +32,10 @@ __all__ = [
     "COMMON_ADVERSE_EVENT_TERMS",
     "COMMON_GENES",
     "EVENT_TYPES",
+    "EXCHANGE_VERSION",
     "KNOWN_REGIMENS",
     "PATIENT_FIELDS",
+    "READABLE_VERSIONS",
     "RECORD_KINDS",
     "RESPONSE_CATEGORIES",
     "SEXES",
@@ -36,6 +46,7 @@ __all__ = [
     "Cycle",
     "Event",
     "InvalidData",
+    "Medication",
     "MrdSample",
     "Patient",
     "Problem",

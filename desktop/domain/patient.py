@@ -1,4 +1,4 @@
-"""The patient aggregate and the registry exchange file (contract.md, version 1)."""
+"""The patient aggregate and the registry exchange file (contract.md, version 2; version 1 is read too)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from desktop.domain.records import (
     CoMutation,
     Cycle,
     Event,
+    Medication,
     MrdSample,
     Record,
     Response,
@@ -31,6 +32,7 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "responses": Response,
     "adverse_events": AdverseEvent,
     "events": Event,
+    "medications": Medication,
 }
 
 #: Patient fields that are not record lists, in exchange-file order.
@@ -63,7 +65,7 @@ class Patient(Record):
     sex: Sex | None = None
     diagnosis_date: dt.date
     npm1_type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)] | None = None
-    baseline_npm1_abl1_pct: Annotated[float, Field(gt=0, le=10000)] | None = None
+    baseline_npm1_abl1_pct: Annotated[float, Field(gt=0, le=100_000)] | None = None
     co_mutations: list[CoMutation] | None = None
     cycles: list[Cycle] = Field(default_factory=list)
     mrd: list[MrdSample] = Field(default_factory=list)
@@ -71,6 +73,7 @@ class Patient(Record):
     responses: list[Response] = Field(default_factory=list)
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+    medications: list[Medication] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _birth_fields_agree(self) -> Patient:
@@ -87,9 +90,27 @@ class Patient(Record):
         return self.model_dump(mode="json", exclude_none=True)
 
 
+#: The exchange-file version `export` writes; `import` reads every version of `READABLE_VERSIONS`.
+EXCHANGE_VERSION = 2
+READABLE_VERSIONS: tuple[int, ...] = (1, 2)
+
+
 class RegistryFile(Record):
-    """The registry exchange file: `{"format": "ventrack-registry", "version": 1, "patients": [...]}`."""
+    """The registry exchange file: `{"format": "ventrack-registry", "version": 2, "patients": [...]}`.
+
+    Version 1 is version 2 without `medications`; a version-1 file that carries them is refused.
+    """
 
     format: Literal["ventrack-registry"] = "ventrack-registry"
-    version: Literal[1] = 1
+    version: Literal[1, 2] = EXCHANGE_VERSION
     patients: list[Patient] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _medications_need_version_2(self) -> RegistryFile:
+        if self.version == 1:
+            with_medications = [p.patient_id for p in self.patients if p.medications]
+            if with_medications:
+                raise ValueError(
+                    f"medications are part of exchange-file version 2, not 1 (patients {', '.join(with_medications[:5])})"
+                )
+        return self

@@ -1,4 +1,4 @@
-"""Pydantic v2 models of the records a patient carries (contract.md, exchange file v1).
+"""Pydantic v2 models of the records a patient carries (contract.md, exchange file v2).
 
 Field names, units and enums are exactly those of the exchange file: counts in 10^9/L, hemoglobin in
 g/dL, doses in mg. Models are frozen and strict: a JSON number is not a date, a string is not a number,
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 Sex = Literal["female", "male", "other", "unknown"]
 Specimen = Literal["BM", "PB"]
@@ -136,3 +136,24 @@ class Event(DatedRecord):
     """A treatment or outcome event: stop, restart, transplant, relapse, death, loss to follow-up."""
 
     type: EventType
+
+
+class Medication(Record):
+    """A concomitant medication that matters for venetoclax dosing (clinical-rules §8); no end date = ongoing."""
+
+    name: NonEmptyText
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_not_before_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start_date")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"{value} is before the start date {start}")
+        return value
+
+    @property
+    def date(self) -> dt.date:
+        """The start date (so every record kind has a `date`)."""
+        return self.start_date

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from desktop.domain.patient import RECORD_KINDS, Patient, RegistryFile
+from desktop.domain.patient import READABLE_VERSIONS, RECORD_KINDS, Patient, RegistryFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ def _reason(error: Any) -> str:
         return "unknown field"
     if error["type"] == "missing":
         return "required field is missing"
+    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])
     if error["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return f"not a valid date (expected YYYY-MM-DD): {error.get('input')!r}"
     return message[0].lower() + message[1:] if message else "invalid"
@@ -89,6 +91,10 @@ def problems_from_error(
     return problems
 
 
+#: Record kinds whose `date` is their `start_date` field.
+_STARTED_KINDS = frozenset({"cycles", "medications"})
+
+
 def patient_problems(patient: Patient, today: dt.date) -> list[Problem]:
     """Whole-patient rules: no date after `today` or (birth date excepted) before the diagnosis; unique cycles."""
     pid = patient.patient_id
@@ -111,12 +117,15 @@ def patient_problems(patient: Patient, today: dt.date) -> list[Problem]:
             date = getattr(record, "date", None)
             if date is None:
                 continue
-            field = "start_date" if kind == "cycles" else "date"
+            field = "start_date" if kind in _STARTED_KINDS else "date"
             where = f"{kind}[{index}]"
             if date < diagnosis:
                 problems.append(Problem(pid, where, field, f"{date} is before the diagnosis date {diagnosis}"))
             elif date > today:
                 problems.append(Problem(pid, where, field, f"{date} is in the future (today is {today})"))
+            end = getattr(record, "end_date", None)
+            if end is not None and end > today:
+                problems.append(Problem(pid, where, "end_date", f"{end} is in the future (today is {today})"))
     seen: dict[int, int] = {}
     for index, cycle in enumerate(patient.cycles):
         if cycle.number in seen:
@@ -172,8 +181,9 @@ def _file_level_problem(raw: Any) -> Problem | None:
         return Problem(None, None, None, "not a VenTrack registry file (expected a JSON object)")
     if raw.get("format") != "ventrack-registry":
         return Problem(None, None, "format", f"expected 'ventrack-registry', found {raw.get('format')!r}")
-    if raw.get("version") != 1:
-        reason = f"unsupported version {raw.get('version')!r} (this VenTrack reads version 1)"
+    if raw.get("version") not in READABLE_VERSIONS:
+        readable = " and ".join(map(str, READABLE_VERSIONS))
+        reason = f"unsupported version {raw.get('version')!r} (this VenTrack reads versions {readable})"
         return Problem(None, None, "version", reason)
     return None
 

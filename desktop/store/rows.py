@@ -25,6 +25,7 @@ PATIENT_COLUMNS: tuple[str, ...] = (
     "co_mutations_tested",
 )
 _DATE_COLUMNS = frozenset({"date", "start_date", "birth_date", "diagnosis_date"})
+_OPTIONAL_DATE_COLUMNS = frozenset({"end_date"})
 _fromiso = dt.date.fromisoformat
 _set = object.__setattr__
 
@@ -73,10 +74,14 @@ def record_row(kind: str, record: Record) -> tuple[Any, ...]:
 def _builder(kind: str) -> Callable[[Sequence[Any]], Record]:
     """A fast row → record function for `kind`, compiled once (registry rows are already validated)."""
     columns = RECORD_COLUMNS[kind]
-    items = ", ".join(
-        f"{column!r}: {f'fromiso(v[{i}])' if column in _DATE_COLUMNS else f'v[{i}]'}"
-        for i, column in enumerate(columns)
-    )
+    def read(i: int, column: str) -> str:
+        if column in _DATE_COLUMNS:
+            return f"fromiso(v[{i}])"
+        if column in _OPTIONAL_DATE_COLUMNS:
+            return f"(None if v[{i}] is None else fromiso(v[{i}]))"
+        return f"v[{i}]"
+
+    items = ", ".join(f"{column!r}: {read(i, column)}" for i, column in enumerate(columns))
     source = (
         "def build(v):\n"
         f"    d = {{{items}}}\n"

@@ -22,6 +22,7 @@ RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
     "responses": ("date", "category"),
     "adverse_events": ("date", "term", "grade"),
     "events": ("date", "type"),
+    "medications": ("name", "start_date", "end_date"),
 }
 
 #: Date column each record table is ordered by (co-mutations keep their entry order).
@@ -33,6 +34,7 @@ RECORD_ORDER: dict[str, str] = {
     "responses": "date, id",
     "adverse_events": "date, id",
     "events": "date, id",
+    "medications": "start_date, id",
 }
 
 _V1 = """
@@ -136,6 +138,18 @@ ALTER TABLE patients ADD COLUMN age_over_89 INTEGER CHECK (age_over_89 = 1)
 """
 
 
+_V4 = """
+CREATE TABLE medications (
+    id INTEGER PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(patient_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    start_date TEXT NOT NULL,
+    end_date TEXT CHECK (end_date IS NULL OR end_date >= start_date)
+) STRICT;
+CREATE INDEX medications_patient_date ON medications (patient_id, start_date, id)
+"""
+
+
 def _execute_statements(db: Database, script: str) -> None:
     # Not `executescript`: it would commit the migration's open transaction first.
     for statement in script.split(";"):
@@ -158,6 +172,11 @@ def _migrate_to_3(db: Database) -> None:
     _execute_statements(db, _V3)
 
 
+def _migrate_to_4(db: Database) -> None:
+    """Version 4: concomitant medications (clinical-rules v2 §8, exchange file v2)."""
+    _execute_statements(db, _V4)
+
+
 #: MIGRATIONS[i] takes the registry from version i to i + 1.
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3)
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3, _migrate_to_4)
 SCHEMA_VERSION = len(MIGRATIONS)

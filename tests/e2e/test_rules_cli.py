@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.shared_data import EXPECTED, require_examples
+from tests.examples_data import EXAMPLES, EXPECTED
 
 AS_OF = "2024-10-01"
 
@@ -20,7 +20,7 @@ def ventrack(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
     db = tmp_path_factory.mktemp("rules") / "examples.sqlite"
-    done = ventrack("import", str(require_examples()), "--db", str(db))
+    done = ventrack("import", str(EXAMPLES), "--db", str(db))
     assert done.returncode == 0, done.stderr
     return db
 
@@ -85,7 +85,7 @@ def test_missing_registry_is_refused_and_not_created(tmp_path):
 
 
 def test_inconsistent_patient_is_insufficient_data_with_a_reason(tmp_path):
-    doc = json.loads(require_examples().read_text())
+    doc = json.loads(EXAMPLES.read_text())
     patient = next(p for p in doc["patients"] if p["patient_id"] == "EX-OFF-THERAPY")
     patient["cycles"].append({**patient["cycles"][-1], "number": 13, "start_date": "2024-02-01"})
     source = tmp_path / "bad.json"
@@ -103,7 +103,7 @@ def test_inconsistent_patient_is_insufficient_data_with_a_reason(tmp_path):
 
 def test_settings_change_is_audited_and_changes_results(tmp_path):
     db = tmp_path / "r.sqlite"
-    assert ventrack("import", str(require_examples()), "--db", str(db)).returncode == 0
+    assert ventrack("import", str(EXAMPLES), "--db", str(db)).returncode == 0
     bad = ventrack("settings", "--db", str(db), "--set", "min_cycles=-1")
     assert bad.returncode == 1 and "min_cycles" in bad.stderr
     done = ventrack("settings", "--db", str(db), "--set", "sustained_negativity_months=6", "--json")

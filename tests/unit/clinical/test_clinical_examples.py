@@ -1,10 +1,9 @@
-"""The worked examples of /work/shared/examples at as_of 2024-10-01 (free text and order aside)."""
+"""The worked examples of clinical-rules.md (tests/data/) at as_of 2024-10-01 (free text and order aside)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,14 +11,7 @@ import pytest
 from desktop.clinical import evaluate_patient
 from desktop.domain import parse_registry_json
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
-EXAMPLES = SHARED / "rules-examples.json"
-EXPECTED = SHARED / "rules-examples-expected.json"
-
-pytestmark = pytest.mark.skipif(
-    not (EXAMPLES.is_file() and EXPECTED.is_file()),
-    reason=f"shared worked examples not found at {SHARED.resolve()} (the specs folder sits beside the repository)",
-)
+from tests.examples_data import EXAMPLES, EXPECTED
 
 
 def _without(item: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -110,7 +110,7 @@ def test_duplicate_cycle_numbers():
 def test_file_level_errors_are_single_problems():
     assert "not valid JSON" in problems("{nope")[0].reason
     assert problems(json.dumps({"format": "other", "version": 1, "patients": []}))[0].field == "format"
-    assert problems(json.dumps({"format": "ventrack-registry", "version": 2, "patients": []}))[0].field == "version"
+    assert problems(json.dumps({"format": "ventrack-registry", "version": 3, "patients": []}))[0].field == "version"
     assert "JSON object" in problems("[]")[0].reason
 
 

@@ -12,12 +12,12 @@ from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.domain import parse_registry_json
 from desktop.services import evaluation
 from desktop.store import Registry, RegistryError
-from tests.shared_data import require_examples
+from tests.examples_data import EXAMPLES
 
 
 @pytest.fixture
 def example_registry(tmp_path):
-    patients = parse_registry_json(require_examples().read_bytes()).patients
+    patients = parse_registry_json(EXAMPLES.read_bytes()).patients
     with Registry.open(tmp_path / "r.sqlite", create=True) as registry:
         registry.import_patients(patients, "examples")
         yield registry
