@@ -1,14 +1,15 @@
 """Alerts at `as_of` (clinical-rules.md §7), raised only while on or off therapy.
 
 Readings of the rules text:
-- `mrd_overdue`: "no sample dated on or after its due date" counts any sample (one per date, inadequate
-  included). Only the latest overdue item of the current course can qualify (a sample after a later due date is
-  also after an earlier one), so that item alone is checked.
+- `mrd_overdue`: "no evaluable sample dated on or after its due date" (v2: an inadequate sample is not
+  monitoring). Only the latest overdue item of the current course can qualify (a sample after a later due date
+  is also after an earlier one), so that item alone is checked.
 - `mrd_conversion` needs exactly one positive after the negative; two or more is `molecular_relapse`.
 - `molecular_progression` compares the latest ratio with the run's minimum, the latest included (a run of one
   sample never progresses).
 - `eoc4_not_negative`: "past its window" means `as_of` > due date + `assessment_window_days`.
 - Toxicity: "≤ `count_alert_days` old" means `as_of − date ≤ count_alert_days` days.
+- §8 alerts (on therapy only) come from `dose_review.review_dose`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal, NamedTuple
 
 from desktop.clinical.ctcae import anc_grade, hemoglobin_grade, platelet_grade
+from desktop.clinical.dose_review import DoseReview, review_dose
 from desktop.clinical.eligibility import Eligibility, decimal, eligibility_from_facts
 from desktop.clinical.facts import PatientFacts
 from desktop.clinical.mrd import format_ratio
@@ -40,6 +42,8 @@ ALERT_CODES: tuple[str, ...] = (
     "thrombocytopenia_grade3",
     "anemia_grade3",
     "tfr_candidate",
+    "venetoclax_dose_above_limit",
+    "cytopenia_in_remission",
 )
 
 
@@ -78,17 +82,20 @@ def _mrd_overdue(facts: PatientFacts, schedule: Sequence[ScheduleItem]) -> Alert
     if not overdue:
         return None
     item = max(overdue, key=lambda i: (i.due_date, i.reason))
-    latest = facts.mrd.latest
+    latest = facts.mrd.latest_evaluable
     if latest is not None and latest.date >= item.due_date:
         return None
     off = facts.status.state == "off_therapy"
-    since = f"; the latest sample is from {latest.date}" if latest is not None else "; no sample on record"
+    since = f"; the latest evaluable sample is from {latest.date}" if latest is not None else ""
+    failed = facts.mrd.latest
+    if failed is not None and failed.mrd_class == "inadequate" and failed.date >= item.due_date:
+        since += f" (the sample of {failed.date} was inadequate)"
     return Alert(
         facts.patient.patient_id,
         "mrd_overdue",
         "critical" if off else "warning",
         f"MRD assessment '{item.reason}' was due on {item.due_date} (window ended {item.window_end}) "
-        f"and no sample has been taken since{since}.",
+        f"and no evaluable sample has been taken since{since or '; no evaluable sample on record'}.",
         item.due_date,
     )
 
@@ -100,7 +107,7 @@ def _mrd_alerts(facts: PatientFacts) -> list[Alert]:
     if latest is None or latest.mrd_class == "negative":
         return alerts
     run = mrd.positive_run()
-    before = mrd.evaluable[-len(run) - 1] if len(mrd.evaluable) > len(run) else None  # negative, if any
+    before = mrd.negative_before_positive_run()
     if before is not None and len(run) == 1:
         alerts.append(
             Alert(
@@ -112,7 +119,7 @@ def _mrd_alerts(facts: PatientFacts) -> list[Alert]:
                 latest.date,
             )
         )
-    if before is not None and len(run) >= 2:
+    if mrd.confirmed_relapse() and before is not None:
         alerts.append(
             Alert(
                 pid,
@@ -123,8 +130,9 @@ def _mrd_alerts(facts: PatientFacts) -> list[Alert]:
                 latest.date,
             )
         )
-    lowest = min(run, key=lambda s: (s.ratio_pct, s.date))
-    if len(run) >= 2 and latest.ratio_pct >= lowest.ratio_pct * 10**params.progression_log_rise:
+    progression = mrd.progression(params.progression_log_rise)
+    if progression is not None:
+        lowest, _ = progression
         alerts.append(
             Alert(
                 pid,
@@ -169,7 +177,7 @@ def _inadequate_sample(facts: PatientFacts) -> Alert | None:
     return Alert(
         facts.patient.patient_id,
         "inadequate_sample",
-        "info",
+        "warning" if facts.status.state == "off_therapy" else "info",
         f"The latest MRD sample ({latest.specimen}, {latest.date}) is inadequate: NPM1 not detected with "
         f"{latest.abl1_copies:,.0f} ABL1 copies (< {facts.params.abl1_min_copies:,}); repeat it.",
         latest.date,
@@ -219,11 +227,52 @@ def _count_alerts(facts: PatientFacts) -> list[Alert]:
     return alerts
 
 
-def alerts_from_facts(facts: PatientFacts, eligibility: Eligibility, schedule: Sequence[ScheduleItem]) -> list[Alert]:
-    """Active alerts from precomputed facts, eligibility and schedule, in contract order."""
+def _dose_alerts(facts: PatientFacts, review: DoseReview) -> list[Alert]:
+    """§8: the latest cycle's dose above its limit, and grade 4 cytopenia in remission during it (on therapy)."""
+    cycle, limit, pid = review.cycle, review.limit, facts.patient.patient_id
+    if facts.status.state != "on_therapy" or cycle is None or limit is None:
+        return []
+    alerts = []
+    given = f"venetoclax {cycle.venetoclax_dose_mg:g} mg/day" if cycle.venetoclax_dose_mg is not None else "venetoclax"
+    if review.above_limit:
+        alerts.append(
+            Alert(
+                pid,
+                "venetoclax_dose_above_limit",
+                "warning",
+                f"Cycle {cycle.number} ({cycle.start_date}): {given} is above the limit of {limit.limit_mg:g} mg/day "
+                f"({limit.reason}); the label advises: {limit.advice()}.",
+                cycle.start_date,
+            )
+        )
+    episode = review.episode
+    if episode is not None:
+        lasting = f"{episode.days} days" if episode.recovered_on else f"{episode.days} days so far"
+        which = "the first" if review.first_of_course else f"qualifying episode {review.qualifying_in_course}"
+        alerts.append(
+            Alert(
+                pid,
+                "cytopenia_in_remission",
+                "warning",
+                f"Grade 4 cytopenia in remission ({episode.remission}) from {episode.first}, {lasting} "
+                f"(≥ {facts.params.cytopenia_episode_days}), during cycle {cycle.number} with {given}: {which} of this "
+                f"course; the label advises: {review.cytopenia_advice}.",
+                episode.first,
+            )
+        )
+    return alerts
+
+
+def alerts_from_facts(
+    facts: PatientFacts,
+    eligibility: Eligibility,
+    schedule: Sequence[ScheduleItem],
+    dose: DoseReview | None = None,
+) -> list[Alert]:
+    """Active alerts from precomputed facts, eligibility, schedule and dose review, in contract order."""
     if facts.status.state not in ("on_therapy", "off_therapy"):
         return []
-    alerts = _mrd_alerts(facts) + _count_alerts(facts)
+    alerts = _mrd_alerts(facts) + _count_alerts(facts) + _dose_alerts(facts, dose or review_dose(facts))
     for alert in (_mrd_overdue(facts, schedule), _eoc4_not_negative(facts), _inadequate_sample(facts)):
         if alert is not None:
             alerts.append(alert)
@@ -233,7 +282,8 @@ def alerts_from_facts(facts: PatientFacts, eligibility: Eligibility, schedule: S
                 facts.patient.patient_id,
                 "tfr_candidate",
                 "info",
-                "All six discontinuation (TFR) criteria are met: the patient is a candidate to stop therapy.",
+                "All TFR criteria met — discuss a planned stop; good tolerance and the decision rest with the "
+                "clinician.",
                 facts.as_of,
             )
         )

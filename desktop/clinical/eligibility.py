@@ -8,8 +8,9 @@ Readings of the rules text (see also the module docstrings of state.py and sched
 - `hematologic_recovery` looks only at the latest (merged) count: older than `recent_counts_days` → null, even
   if an earlier count was normal.
 - The run length in the detail is floored to 0.1 month, so "12.0 months" is only shown when the run is met.
-- Inconsistent data (see `state.consistency_problems`): the criteria are still reported, but the status is
-  `insufficient_data`, the strategy null, and `detail` names the problem.
+- Data errors (§3, `data_errors.py`): an on-therapy patient with one is `insufficient_data` with a null strategy,
+  and `detail` names each error; any other patient stays `not_applicable` (criterion 1 is checked first), and an
+  off-therapy patient keeps its off-therapy strategy (§5 names no data-error exception for it).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from desktop.clinical.facts import PatientFacts
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.clinical.state import TreatmentState
 from desktop.clinical.strategy import Strategy, choose_strategy
-from desktop.domain import AdverseEvent, CoMutation, Patient
+from desktop.domain import AdverseEvent, CoMutation, Patient, Response
 
 EligibilityStatus = Literal["eligible", "not_eligible", "insufficient_data", "not_applicable"]
 CRITERIA: tuple[str, ...] = (
@@ -62,7 +63,8 @@ class Eligibility:
     strategy: Strategy | None
     state: TreatmentState
     recent_adverse_events: tuple[AdverseEvent, ...]
-    detail: str | None = None  # why data are insufficient (inconsistency or unknown criteria)
+    latest_responses: tuple[Response, ...] = ()  # the responses of the latest response date (§4: shown, not used)
+    detail: str | None = None  # why data are insufficient (data errors or unknown criteria)
 
     def criterion(self, criterion_id: str) -> Criterion:
         """The criterion with this id."""
@@ -72,7 +74,7 @@ class Eligibility:
         raise KeyError(criterion_id)
 
     def to_json(self) -> dict[str, Any]:
-        """The contract shape, plus `state`, `recent_adverse_events` and (when set) `detail`."""
+        """The contract shape, plus `state`, `recent_adverse_events`, `latest_response` and (when set) `detail`."""
         data: dict[str, Any] = {
             "patient_id": self.patient_id,
             "as_of": self.as_of.isoformat(),
@@ -83,6 +85,14 @@ class Eligibility:
             "recent_adverse_events": [
                 {"date": ae.date.isoformat(), "term": ae.term, "grade": ae.grade} for ae in self.recent_adverse_events
             ],
+            "latest_response": (
+                {
+                    "date": self.latest_responses[0].date.isoformat(),
+                    "category": "/".join(r.category for r in self.latest_responses),
+                }
+                if self.latest_responses
+                else None
+            ),
         }
         if self.detail is not None:
             data["detail"] = self.detail
@@ -157,7 +167,7 @@ def _no_high_risk_comutations(facts: PatientFacts) -> Criterion:
     if high_itd and high_itd[-1] >= params.flt3_itd_high_ar:
         reasons.append(f"FLT3-ITD allelic ratio {decimal(high_itd[-1])} (≥ {decimal(params.flt3_itd_high_ar)})")
     if reasons:
-        return Criterion("no_high_risk_comutations", False, "high risk: " + ", ".join(reasons))
+        return Criterion("no_high_risk_comutations", False, "high risk for TFR (rules §4): " + ", ".join(reasons))
     if any(m.allelic_ratio is None for m in itd):
         return Criterion("no_high_risk_comutations", None, "FLT3-ITD without an allelic ratio")
     if not mutations:
@@ -210,11 +220,11 @@ def eligibility_from_facts(facts: PatientFacts) -> Eligibility:
     met = {c.id: c.met for c in criteria}
     detail: str | None = None
     status: EligibilityStatus
-    if facts.problems:
-        status = "insufficient_data"
-        detail = "inconsistent data: " + "; ".join(facts.problems)
-    elif not met["on_therapy"]:
+    if not met["on_therapy"]:
         status = "not_applicable"
+    elif facts.data_errors:
+        status = "insufficient_data"
+        detail = "data error: " + "; ".join(error.describe() for error in facts.data_errors)
     elif all(m is True for m in met.values()):
         status = "eligible"
     elif any(m is False for m in met.values()):
@@ -222,12 +232,14 @@ def eligibility_from_facts(facts: PatientFacts) -> Eligibility:
     else:
         status = "insufficient_data"
         detail = "unknown: " + ", ".join(c.id for c in criteria if c.met is None)
-    strategy = (
-        None
-        if facts.problems
-        else choose_strategy(
-            facts.status.state == "on_therapy", status == "eligible", met, facts.mrd, facts.status.cycles_started
-        )
+    strategy = choose_strategy(
+        facts.status.state,
+        status == "eligible",
+        met,
+        facts.mrd,
+        facts.status.cycles_started,
+        facts.params.progression_log_rise,
+        data_error=bool(facts.data_errors),
     )
     return Eligibility(
         facts.patient.patient_id,
@@ -237,6 +249,7 @@ def eligibility_from_facts(facts: PatientFacts) -> Eligibility:
         strategy,
         facts.status.state,
         _recent_adverse_events(facts),
+        facts.latest_responses(),
         detail,
     )
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.clinical.alerts import Alert, alerts_from_facts
+from desktop.clinical.data_errors import DataError
+from desktop.clinical.dose_review import DoseReview, review_dose
 from desktop.clinical.eligibility import Eligibility, eligibility_from_facts
 from desktop.clinical.facts import PatientFacts
 from desktop.clinical.mrd import MrdHistory
@@ -20,8 +22,8 @@ from desktop.domain import Patient
 class PatientEvaluation:
     """Everything the rules say about one patient at `as_of`.
 
-    Inconsistent data never raise: eligibility is `insufficient_data` (its `detail` says why) and the
-    schedule and alerts are computed from the timeline as recorded (see `state.py`); `problems` lists them.
+    Data errors (§3) never raise: an on-therapy patient's eligibility is `insufficient_data` (its `detail` says
+    why) and the schedule and alerts are computed from the timeline as recorded; `data_errors` lists them.
     """
 
     patient_id: str
@@ -32,7 +34,8 @@ class PatientEvaluation:
     eligibility: Eligibility
     schedule: list[ScheduleItem]
     alerts: list[Alert]
-    problems: tuple[str, ...]
+    data_errors: tuple[DataError, ...]
+    dose: DoseReview
 
     def to_json(self) -> dict[str, Any]:
         """`{"eligibility": {...}, "schedule": [...], "alerts": [...]}` in contract shapes."""
@@ -48,7 +51,17 @@ def evaluate_patient(patient: Patient, as_of: dt.date, params: Parameters = DEFA
     facts = PatientFacts.of(patient, as_of, params)
     eligibility = eligibility_from_facts(facts)
     schedule = schedule_from_facts(facts)
-    alerts = alerts_from_facts(facts, eligibility, schedule)
+    dose = review_dose(facts)
+    alerts = alerts_from_facts(facts, eligibility, schedule, dose)
     return PatientEvaluation(
-        patient.patient_id, as_of, params, facts.status, facts.mrd, eligibility, schedule, alerts, facts.problems
+        patient.patient_id,
+        as_of,
+        params,
+        facts.status,
+        facts.mrd,
+        eligibility,
+        schedule,
+        alerts,
+        facts.data_errors,
+        dose,
     )

@@ -168,6 +168,28 @@ class MrdHistory:
         """The run of positive evaluable samples ending at the latest evaluable one (empty if it is negative)."""
         return self._trailing_run(negative=False)
 
+    def negative_before_positive_run(self) -> ClassifiedSample | None:
+        """The negative evaluable sample just before the trailing positive run, if both exist."""
+        run = self.positive_run()
+        if not run or len(self.evaluable) == len(run):
+            return None
+        return self.evaluable[-len(run) - 1]
+
+    def confirmed_relapse(self) -> bool:
+        """Confirmed molecular relapse (§2): a negative sample, then ≥ 2 consecutive positive evaluable samples
+        ending at the latest evaluable one."""
+        return self.negative_before_positive_run() is not None and len(self.positive_run()) >= 2
+
+    def progression(self, log_rise: float) -> tuple[ClassifiedSample, ClassifiedSample] | None:
+        """Molecular progression (§7): within the trailing positive run (≥ 2 samples), the latest ratio is at least
+        the run's minimum × 10^`log_rise`; returns (that minimum, the latest) or None."""
+        run = self.positive_run()
+        if len(run) < 2:
+            return None
+        lowest = min(run, key=lambda s: (s.ratio_pct, s.date))
+        latest = run[-1]
+        return (lowest, latest) if latest.ratio_pct >= lowest.ratio_pct * 10**log_rise else None
+
     def has_negative_to_positive_conversion(self) -> bool:
         """Whether a negative evaluable sample was ever directly followed by a positive one."""
         evaluable = self.evaluable

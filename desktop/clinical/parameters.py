@@ -1,4 +1,7 @@
-"""The named parameters of the clinical rules (clinical-rules.md §1), with their defaults.
+"""The named parameters of the clinical rules (clinical-rules.md §1, version 2), with their defaults.
+
+Reading: §1 gives `label_dose_mg` one default "400; 600 with VEN-LDAC". It is kept as two numbers a site can
+change, `label_dose_mg` (400, every regimen but VEN-LDAC) and `label_dose_ldac_mg` (600, VEN-LDAC).
 
 A site may change them in settings; the store persists them as JSON through `to_dict`/`from_dict`,
 which validate every value so a bad setting is refused instead of silently changing a rule.
@@ -8,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 _GENE = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
+_DRUG = re.compile(r"^[a-z0-9][a-z0-9 /-]{0,63}$")
 
 
 class InvalidParameters(ValueError):
@@ -38,6 +42,22 @@ class Parameters:
     tfr_window_days: int = 7
     cycle_length_days: int = 28
     count_alert_days: int = 30
+    label_dose_mg: int = 400
+    label_dose_ldac_mg: int = 600
+    posaconazole_dose_mg: int = 70
+    strong_cyp3a_dose_mg: int = 100
+    moderate_inhibitor_factor: float = 0.5
+    strong_cyp3a_inhibitors: tuple[str, ...] = (
+        "posaconazole", "voriconazole", "itraconazole", "ketoconazole", "clarithromycin", "ritonavir",
+        "cobicistat", "diltiazem",
+    )  # fmt: skip
+    moderate_cyp3a_inhibitors: tuple[str, ...] = (
+        "fluconazole", "isavuconazole", "erythromycin", "ciprofloxacin", "verapamil", "aprepitant", "cimetidine",
+    )  # fmt: skip
+    pgp_inhibitors: tuple[str, ...] = (
+        "amiodarone", "carvedilol", "cyclosporine", "dronedarone", "quinidine", "ranolazine", "ticagrelor",
+    )  # fmt: skip
+    cytopenia_episode_days: int = 7
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -61,22 +81,36 @@ class Parameters:
             if too_low or value > high:
                 bracket = "[" if low_inclusive else "("
                 problems.append(f"{name}: {value!r} is outside {bracket}{low}, {high}]")
-        genes = self.high_risk_genes
-        if isinstance(genes, str) or not isinstance(genes, list | tuple):
-            problems.append(f"high_risk_genes: expected a list of gene names, found {genes!r}")
-        else:
-            bad = [g for g in genes if not isinstance(g, str) or not _GENE.match(g)]
-            if bad:
-                problems.append(f"high_risk_genes: not upper-case gene names: {bad!r}")
-            else:
-                object.__setattr__(self, "high_risk_genes", tuple(dict.fromkeys(genes)))
+        self._check_names("high_risk_genes", _GENE, "upper-case gene names", str.strip, problems)
+        for name in DRUG_LISTS:
+            self._check_names(name, _DRUG, "generic drug names", lambda text: text.strip().lower(), problems)
         if problems:
             raise InvalidParameters("; ".join(problems))
 
+    def _check_names(
+        self, name: str, pattern: re.Pattern[str], what: str, normalise: Callable[[str], str], problems: list[str]
+    ) -> None:
+        """Check a list-valued parameter, store it as a tuple of normalised, distinct names."""
+        values = getattr(self, name)
+        if isinstance(values, str) or not isinstance(values, list | tuple):
+            problems.append(f"{name}: expected a list of {what}, found {values!r}")
+            return
+        names = [normalise(v) if isinstance(v, str) else v for v in values]
+        bad = [v for v in names if not isinstance(v, str) or not pattern.match(v)]
+        if bad:
+            problems.append(f"{name}: not {what}: {bad!r}")
+        else:
+            object.__setattr__(self, name, tuple(dict.fromkeys(names)))
+
+    def label_dose(self, regimen: str) -> int:
+        """The label's daily venetoclax dose after ramp-up for a regimen (600 mg with VEN-LDAC, else 400 mg)."""
+        return self.label_dose_ldac_mg if regimen == "VEN-LDAC" else self.label_dose_mg
+
     def to_dict(self) -> dict[str, Any]:
-        """The parameters as a JSON-ready dict (genes as a list)."""
+        """The parameters as a JSON-ready dict (name lists as lists)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        data["high_risk_genes"] = list(self.high_risk_genes)
+        for name in LIST_PARAMETERS:
+            data[name] = list(data[name])
         return data
 
     @classmethod
@@ -106,6 +140,12 @@ _BOUNDS: dict[str, tuple[float, float, bool]] = {
     "tfr_window_days": (0, 365, True),
     "cycle_length_days": (1, 365, True),
     "count_alert_days": (0, 3650, True),
+    "label_dose_mg": (1, 1200, True),
+    "label_dose_ldac_mg": (1, 1200, True),
+    "posaconazole_dose_mg": (1, 1200, True),
+    "strong_cyp3a_dose_mg": (1, 1200, True),
+    "moderate_inhibitor_factor": (0, 1, False),
+    "cytopenia_episode_days": (1, 365, True),
 }
 _INT_FIELDS = frozenset(
     {
@@ -118,7 +158,16 @@ _INT_FIELDS = frozenset(
         "tfr_window_days",
         "cycle_length_days",
         "count_alert_days",
+        "label_dose_mg",
+        "label_dose_ldac_mg",
+        "posaconazole_dose_mg",
+        "strong_cyp3a_dose_mg",
+        "cytopenia_episode_days",
     }
 )
+#: The drug lists of §8 (generic names, stored in lower case, matched case-insensitively).
+DRUG_LISTS: tuple[str, ...] = ("strong_cyp3a_inhibitors", "moderate_cyp3a_inhibitors", "pgp_inhibitors")
+#: Every list-valued parameter.
+LIST_PARAMETERS: tuple[str, ...] = ("high_risk_genes", *DRUG_LISTS)
 PARAMETER_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Parameters))
 DEFAULT_PARAMETERS = Parameters()

@@ -8,8 +8,8 @@ Readings of the rules text:
 - An ended course keeps its items due strictly before its end. The current course lists its items up to and
   including the first one whose window has not opened (`upcoming`); terminal courses (transplant, relapse,
   death, lost) have no items.
-- Matching uses one sample per date (§2), inadequate samples included; the "earliest" unsatisfied item is the
-  one with the earliest due date (then reason).
+- Matching uses one evaluable sample per date (§2; v2: an inadequate sample satisfies no item); the "earliest"
+  unsatisfied item is the one with the earliest due date (then reason).
 - Status is computed from the window alone, so an unsatisfied item of an ended course whose window still holds
   `as_of` is `due`.
 """
@@ -142,7 +142,7 @@ def _match(planned: list[_Planned], sample_dates: list[dt.date]) -> list[dt.date
 def schedule_from_facts(facts: PatientFacts) -> list[ScheduleItem]:
     """The schedule from precomputed facts, in contract order."""
     planned = _planned_items(facts)
-    matched = _match(planned, [s.date for s in facts.mrd.samples])
+    matched = _match(planned, [s.date for s in facts.mrd.evaluable])
     as_of, pid = facts.as_of, facts.patient.patient_id
     listing_upcoming = facts.status.state in ("on_therapy", "off_therapy")
     items: list[ScheduleItem] = []

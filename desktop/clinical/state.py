@@ -1,11 +1,11 @@
-"""Treatment state at `as_of` (clinical-rules.md §3), the courses of treatment, and data-consistency checks.
+"""Treatment state at `as_of` (clinical-rules.md §3) and the courses of treatment (data errors: `data_errors.py`).
 
 The timeline is a list of *courses*, each opened by the first cycle or by an event and ended by the next one:
 - the initial on-therapy course opens at the first cycle (when no event precedes it);
 - every event opens a course whose state it names (`rechallenge` → on_therapy, `discontinuation` →
   off_therapy, `hsct` → transplanted, …); same-date events rank rechallenge < discontinuation <
   hematologic_relapse < hsct < lost_to_follow_up (< death), the later wins;
-- `death` is final: later records are ignored (and reported by `consistency_problems`).
+- `death` is final: later records are ignored (and reported as data errors).
 The state is that of the last course (`not_started` without any). The cycles of an on-therapy course are those
 starting on or after its opening and before its end; the schedule counts cycle k of a course from them.
 
@@ -13,12 +13,9 @@ Readings of the rules text:
 - A `rechallenge` makes the state `on_therapy` at once, before the new course's first cycle ("the latest event
   decides"); the new course's cycle 1 is the first cycle on or after it.
 - Events dated before the first cycle open their own course (e.g. an `hsct` before venetoclax gives
-  `transplanted`); cycles after an `hsct`, relapse or loss without a `rechallenge` do not reopen therapy and are
-  not reported as errors: the rules name only the discontinuation case.
-- "A cycle that starts after discontinuation" is strictly after: a cycle on the discontinuation date is not an
-  error, a cycle on the rechallenge date belongs to the new course.
-- Also reported as data errors (beyond the rules text): cycles or events after death, and cycle numbers that do
-  not follow the start dates (two cycles on one date included), since cycle k of a course is counted by date.
+  `transplanted`, "the latest event decides"); cycles after a stop event without a `rechallenge` do not reopen
+  therapy (they are data errors, and the patient keeps the state of the latest event).
+- A cycle on the rechallenge date belongs to the new course.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from desktop.domain import Patient
@@ -156,87 +152,7 @@ def _status(
     return TreatmentStatus(as_of, courses[-1].state, courses[-1].opened_on, len(cycles), courses)
 
 
-def _numbering_problems(cycles: Sequence[CycleStart]) -> list[str]:
-    numbers = [c.number for c in cycles]
-    if numbers == sorted(set(numbers)) and len({c.date for c in cycles}) == len(cycles):
-        return []  # the common case, checked without a Python-level loop per cycle
-    problems = []
-    for previous, cycle in pairwise(cycles):
-        if cycle.date == previous.date:
-            problems.append(f"cycles {previous.number} and {cycle.number} both start on {cycle.date}")
-        elif cycle.number < previous.number:
-            problems.append(
-                f"cycle {cycle.number} ({cycle.date}) starts after cycle {previous.number} ({previous.date}): "
-                "cycle numbers out of date order"
-            )
-    return problems
-
-
-def _restart_problems(cycles: Sequence[CycleStart], events: Sequence[tuple[dt.date, int, str]]) -> list[str]:
-    """Cycles after a discontinuation without a rechallenge in between (same date: the rechallenge counts)."""
-    switches = [e for e in events if e[2] in ("discontinuation", "rechallenge")]
-    if not switches:
-        return []
-    index = 0
-    last: tuple[dt.date, int, str] | None = None
-    late: dict[dt.date, list[CycleStart]] = {}
-    for cycle in cycles:
-        while index < len(switches) and (
-            switches[index][0] < cycle.date
-            or (switches[index][0] == cycle.date and switches[index][2] == "rechallenge")
-        ):
-            last = switches[index]
-            index += 1
-        if last is not None and last[2] == "discontinuation":
-            late.setdefault(last[0], []).append(cycle)
-    problems = []
-    for stop, late_cycles in late.items():
-        first = late_cycles[0]
-        more = f" and {len(late_cycles) - 1} later cycle(s)" if len(late_cycles) > 1 else ""
-        problems.append(
-            f"cycle {first.number} ({first.date}){more} started after the discontinuation of {stop} "
-            "without a rechallenge event"
-        )
-    return problems
-
-
-def _after_death_problems(cycles: Sequence[CycleStart], events: Sequence[tuple[dt.date, int, str]]) -> list[str]:
-    death = next((e[0] for e in events if e[2] == "death"), None)
-    if death is None:
-        return []
-    problems = []
-    after = [c for c in cycles if c.date > death]
-    if after:
-        problems.append(f"cycle {after[0].number} ({after[0].date}) started after death on {death}")
-    problems.extend(f"event {kind} on {date} is after death on {death}" for date, _, kind in events if date > death)
-    return problems
-
-
-def _problems(cycles: Sequence[CycleStart], events: Sequence[tuple[dt.date, int, str]]) -> list[str]:
-    problems = _numbering_problems(cycles)
-    if events:
-        problems += _restart_problems(cycles, events) + _after_death_problems(cycles, events)
-    return problems
-
-
 def treatment_status(patient: Patient, as_of: dt.date) -> TreatmentStatus:
     """The treatment state at `as_of` from the cycles and events dated on or before it."""
     cycles, events = _timeline_inputs(patient, as_of)
     return _status(as_of, cycles, events)
-
-
-def analyse_treatment(patient: Patient, as_of: dt.date) -> tuple[TreatmentStatus, list[str]]:
-    """`treatment_status` and the consistency problems of the records up to `as_of`, sorting once."""
-    cycles, events = _timeline_inputs(patient, as_of)
-    return _status(as_of, cycles, events), _problems(cycles, events)
-
-
-def consistency_problems(patient: Patient, as_of: dt.date | None = None) -> list[str]:
-    """Data errors of the treatment timeline, one line each naming the patient (for `ventrack check`).
-
-    Reported: a cycle starting after a `discontinuation` without a `rechallenge` in between, cycles or events
-    after `death`, and cycle numbers out of date order (two cycles on one date included). With `as_of`,
-    only records dated on or before it are checked.
-    """
-    cycles, events = _timeline_inputs(patient, as_of or dt.date.max)
-    return [f"{patient.patient_id}: {problem}" for problem in _problems(cycles, events)]

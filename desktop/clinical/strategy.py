@@ -1,4 +1,4 @@
-"""Post-remission strategy (clinical-rules.md §5): first match wins."""
+"""Strategy (clinical-rules.md §5): first match wins on therapy; off therapy, TFR monitoring or a rechallenge."""
 
 from __future__ import annotations
 
@@ -6,21 +6,40 @@ from collections.abc import Mapping
 from typing import Literal
 
 from desktop.clinical.mrd import MrdHistory
+from desktop.clinical.state import TreatmentState
 
-Strategy = Literal["transplant_evaluation", "observation", "maintenance", "continue_therapy"]
+Strategy = Literal[
+    "transplant_evaluation",
+    "observation",
+    "maintenance",
+    "continue_therapy",
+    "tfr_monitoring",
+    "rechallenge_evaluation",
+]
 
 #: Cycles (all courses) from which a positive latest sample counts as persistent MRD.
 PERSISTENT_MRD_MIN_CYCLES = 4
 
 
 def choose_strategy(
-    on_therapy: bool, eligible: bool, criteria: Mapping[str, bool | None], mrd: MrdHistory, cycles_started: int
+    state: TreatmentState,
+    eligible: bool,
+    criteria: Mapping[str, bool | None],
+    mrd: MrdHistory,
+    cycles_started: int,
+    progression_log_rise: float,
+    data_error: bool = False,
 ) -> Strategy | None:
-    """The strategy for an on-therapy patient (None otherwise).
+    """The strategy at `as_of`: §5's first match for an on-therapy patient with no data error; off therapy,
+    `rechallenge_evaluation` on a confirmed molecular relapse or molecular progression, else `tfr_monitoring`;
+    None otherwise.
 
     `criteria` maps criterion ids to `met`; `cycles_started` counts every cycle started by `as_of`.
     """
-    if not on_therapy:
+    if state == "off_therapy":
+        relapsed = mrd.confirmed_relapse() or mrd.progression(progression_log_rise) is not None
+        return "rechallenge_evaluation" if relapsed else "tfr_monitoring"
+    if state != "on_therapy" or data_error:
         return None
     latest = mrd.latest_evaluable
     latest_positive = latest is not None and latest.mrd_class != "negative"

@@ -91,7 +91,7 @@ class Patient(Record):
 
 
 #: The exchange-file version `export` writes; `import` reads every version of `READABLE_VERSIONS`.
-EXCHANGE_VERSION = 2
+EXCHANGE_VERSION: Literal[2] = 2
 READABLE_VERSIONS: tuple[int, ...] = (1, 2)
 
 

@@ -15,7 +15,8 @@ What a de-identified patient keeps, and how:
   *may* be over 89. The year is also dropped in the one case where it would make the patient invalid:
   a birth year after the shifted diagnosis year (a patient diagnosed in the year of birth whose dates
   moved back into the year before).
-- every date (`diagnosis_date`, each record's `date`, each cycle's `start_date`) → shifted by one offset
+- every date (`diagnosis_date`, each record's `date`, each cycle's `start_date`, each medication's
+  `start_date` and `end_date`) → shifted by one offset
   per patient, −180…+180 days and never 0, also taken from the HMAC (a different input than the
   pseudonym's), so it is secret, stable across exports and keeps every interval between the patient's
   dates, and so every rule result at `as_of` equals the original's at `as_of + offset`. Shifted dates
@@ -30,7 +31,8 @@ What a de-identified patient keeps, and how:
 - kept as they are: sex, the baseline NPM1/ABL1 ratio, co-mutations (genes, allelic ratios, VAFs),
   cycle numbers, doses and days, MRD specimens and copy numbers, counts, response categories, adverse-
   event grades and event types. These are enums, numbers or gene symbols (upper-case letters, digits
-  and hyphens), not free text.
+  and hyphens), not free text. Medication names are kept too: they are generic drug names (clinical-
+  rules §8 matches them by name), and an ongoing medication stays ongoing (no end date).
 """
 
 from __future__ import annotations
@@ -193,7 +195,8 @@ class Deidentifier:
     def _record(record: Record, date_fields: tuple[str, ...], shift: dt.timedelta) -> Record:
         values: dict[str, Any] = dict(record.__dict__)
         for name in date_fields:
-            values[name] += shift
+            if values[name] is not None:  # an optional date left out (a medication still taken) stays out
+                values[name] += shift
         if isinstance(record, AdverseEvent):
             values["term"] = controlled_term(record.term)
         elif isinstance(record, Cycle):

@@ -130,6 +130,8 @@ def _patient_data(patient: Resource, resources: list[Resource], by_ref: dict[str
             _administration(cycles, resource)
         elif kind == "Procedure" and _has_code(resource.get("code"), fc.SNOMED, fc.HSCT["coding"][0]["code"]):
             data["events"].append({"date": _date(resource["performedDateTime"]), "type": "hsct"})
+        elif kind == "MedicationStatement":
+            data.setdefault("medications", []).append(_medication(resource))
         elif kind == "AdverseEvent":
             grade = next(e for e in resource.get("extension", []) if e["url"] == fc.EXT_CTCAE_GRADE)
             data.setdefault("adverse_events", []).append(
@@ -183,6 +185,18 @@ def _observation(data: dict[str, Any], obs: Resource, is_evidence: bool, by_ref:
     elif _has_code(code, fc.VENTRACK_CS, "registry-event"):
         event_type = _code_in(obs["valueCodeableConcept"], fc.EVENT_CS)
         data["events"].append({"date": _date(obs["effectiveDateTime"]), "type": event_type})
+
+
+def _medication(statement: Resource) -> dict[str, Any]:
+    """A medication record from a MedicationStatement (name = the medication's text; no period end = ongoing)."""
+    period = statement["effectivePeriod"]
+    medication: dict[str, Any] = {
+        "name": statement["medicationCodeableConcept"]["text"],
+        "start_date": _date(period["start"]),
+    }
+    if period.get("end"):
+        medication["end_date"] = _date(period["end"])
+    return medication
 
 
 def _administration(cycles: dict[int, dict[str, Any]], admin: Resource) -> None:

@@ -1,7 +1,8 @@
 """Plain-dict FHIR R4 resources for one patient (no FHIR library at run time; docs/fhir.md maps every field).
 
 `patient_resources(patient, ref)` returns the resources of one patient in a fixed order: Patient, Condition,
-the NPM1 variant and baseline ratio, co-mutations, then each record list in exchange-file order. Resource ids
+the NPM1 variant and baseline ratio, co-mutations, then each record list in exchange-file order (medications
+last, one MedicationStatement each). Resource ids
 are uuid5 of (patient id, record kind, index, part), so the same registry gives the same file; `ref` turns a
 (resource type, id) into a reference (`urn:uuid:…` inside a Bundle, `Type/id` in NDJSON).
 """
@@ -13,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from desktop.domain import AdverseEvent, BloodCount, CoMutation, Cycle, Event, MrdSample, Patient, Response
+from desktop.domain import AdverseEvent, BloodCount, CoMutation, Cycle, Event, Medication, MrdSample, Patient, Response
 from desktop.exchange import fhir_codes as fc
 
 Resource = dict[str, Any]
@@ -117,6 +118,8 @@ class _PatientResources:
             self.out.append(self._adverse_event(index, adverse_event))
         for index, event in enumerate(p.events):
             self.out.append(self._event(index, event))
+        for index, medication in enumerate(p.medications):
+            self.out.append(self._medication(index, medication))
         return self.out
 
     # Patient and diagnosis
@@ -365,6 +368,21 @@ class _PatientResources:
         if event.type == "hematologic_relapse":
             resource["focus"] = [self.condition_ref]
         return resource
+
+
+    def _medication(self, index: int, medication: Medication) -> Resource:
+        """A concomitant medication: `active` while ongoing (no end date), else `completed`; name as text."""
+        period = {"start": medication.start_date.isoformat()}
+        if medication.end_date is not None:
+            period["end"] = medication.end_date.isoformat()
+        return {
+            "resourceType": "MedicationStatement",
+            "id": self.id("medications", index),
+            "status": "active" if medication.end_date is None else "completed",
+            "medicationCodeableConcept": {"text": medication.name},
+            "subject": self.subject,
+            "effectivePeriod": period,
+        }
 
 
 def _human_name(name: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from desktop.domain import (
     COMMON_GENES,
     EVENT_TYPES,
     KNOWN_REGIMENS,
+    RECORD_KINDS,
     RESPONSE_CATEGORIES,
     SEXES,
     SPECIMENS,
@@ -28,6 +29,7 @@ from desktop.domain import (
     CoMutation,
     Cycle,
     Event,
+    Medication,
     MrdSample,
     Patient,
     Response,
@@ -41,8 +43,8 @@ HEADERS = (
     "Field Annotation",
 )  # fmt: skip
 OTHER = "99"
-#: Instruments in project order; every one but the baseline repeats, one instance per record.
-FORMS = ("baseline", "co_mutations", "cycles", "mrd", "counts", "responses", "adverse_events", "events")
+#: Instruments in project order; every one but the baseline repeats, one instance per record (one per record kind).
+FORMS: tuple[str, ...] = ("baseline", *RECORD_KINDS)
 REPEATING_FORMS = FORMS[1:]
 #: Labels of the repeating instances in REDCap (piped from the instance's fields).
 FORM_LABELS = {
@@ -53,6 +55,7 @@ FORM_LABELS = {
     "responses": "[resp_date] [resp_category]",
     "adverse_events": "[ae_date] [ae_term] grade [ae_grade]",
     "events": "[evt_date] [evt_type]",
+    "medications": "[med_name] from [med_start_date]",
 }
 #: Baseline radio for the co-mutation panel: `co_mutations` absent (not tested), `[]` (none found) or a list.
 COMUT_STATUS = ("not_tested", "none_found", "found")
@@ -203,10 +206,14 @@ FIELDS: tuple[Field, ...] = (
     Field("evt_type", "events", "Event", "dropdown", source="type", values=EVENT_TYPES, required=True,
           choice_labels=("Discontinuation (planned stop)", "Rechallenge (restart after a stop)", "HSCT",
                          "Hematologic relapse", "Death", "Lost to follow-up")),
+    Field("med_name", "medications", "Medication (generic name)", source="name", required=True,
+          note="e.g. posaconazole; concomitant drugs that matter for venetoclax dosing"),
+    _date("med_start_date", "medications", "Start date", source="start_date", required=True),
+    _date("med_end_date", "medications", "End date", source="end_date", note="empty = ongoing"),
 )  # fmt: skip
 FIELDS_BY_FORM: dict[str, tuple[Field, ...]] = {form: tuple(f for f in FIELDS if f.form == form) for form in FORMS}
 #: Domain model of each repeating instrument's records (for readers and tests).
 FORM_MODELS: dict[str, type[BaseModel]] = {
     "co_mutations": CoMutation, "cycles": Cycle, "mrd": MrdSample, "counts": BloodCount, "responses": Response,
-    "adverse_events": AdverseEvent, "events": Event,
+    "adverse_events": AdverseEvent, "events": Event, "medications": Medication,
 }  # fmt: skip

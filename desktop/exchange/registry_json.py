@@ -1,4 +1,4 @@
-"""The registry exchange file (contract.md, JSON version 1): streaming writer and validating reader."""
+"""The registry exchange file (contract.md): writes version `EXCHANGE_VERSION` (2), reads versions 1 and 2."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from desktop.domain import InvalidData, Patient, Problem, RegistryFile, parse_registry_json
+from desktop.domain import EXCHANGE_VERSION, InvalidData, Patient, Problem, RegistryFile, parse_registry_json
 from desktop.exchange.atomic_file import atomic_output
 from desktop.exchange.progress import PatientStream
 
 FORMAT = "ventrack-registry"
-VERSION = 1
+VERSION = EXCHANGE_VERSION
 
 
 def write_registry_json(patients: Iterable[Patient], out: Path, progress: Callable[[int], None] | None = None) -> int:
@@ -31,7 +31,8 @@ def write_registry_json(patients: Iterable[Patient], out: Path, progress: Callab
 
 
 def read_registry_json(path: Path, today: dt.date | None = None) -> RegistryFile:
-    """Read and validate an exchange file; `InvalidData` lists every problem (one-line reasons)."""
+    """Read and validate an exchange file of any readable version (1 has no `medications`); `InvalidData` lists
+    every problem (one-line reasons)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -1,9 +1,10 @@
 """The tabular layout of a registry (docs/tables.md), shared by the CSV and XLSX formats.
 
-One table per kind: `patients`, then one per record list (`co_mutations`, `cycles`, `mrd`, `counts`,
-`responses`, `adverse_events`, `events`), columns named as exchange-file fields. Record tables start with
-`patient_id`; their rows keep each patient's record order. `patients.co_mutations_tested` (`yes`/`no`)
-tells "not tested" (absent co_mutations) from "tested, none found" (`[]`).
+One table per kind: `patients`, then one per record list of `RECORD_KINDS` (`co_mutations`, `cycles`, `mrd`,
+`counts`, `responses`, `adverse_events`, `events`, `medications`), columns named as exchange-file fields. Record
+tables start with `patient_id`; their rows keep each patient's record order. `patients.co_mutations_tested`
+(`yes`/`no`) tells "not tested" (absent co_mutations) from "tested, none found" (`[]`). Export writes every
+table and column; import needs only `patients` and the `REQUIRED` columns (contract.md v2).
 
 Text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 return), and text already starting with `'`, get one leading `'` (OWASP CSV injection); readers strip it.
@@ -54,6 +55,14 @@ KINDS: dict[str, dict[str, str]] = {
 }
 #: Column names of every table, in order.
 TABLES: dict[str, tuple[str, ...]] = {table: tuple(kinds) for table, kinds in KINDS.items()}
+#: Columns a table must have on import (required fields, and `patient_id`); a missing other column is absent.
+REQUIRED: dict[str, frozenset[str]] = {
+    "patients": frozenset(name for name in PATIENT_FIELDS if Patient.model_fields[name].is_required()),
+    **{
+        kind: frozenset({"patient_id", *(name for name, info in model.model_fields.items() if info.is_required())})
+        for kind, model in RECORD_KINDS.items()
+    },
+}
 _RECORD_FIELDS = {kind: TABLES[kind][1:] for kind in RECORD_KINDS}
 _PATIENT_TEXT = frozenset(name for name, kind in KINDS["patients"].items() if kind == TEXT)
 _RECORD_TEXT = {kind: frozenset(n for n, k in KINDS[kind].items() if k == TEXT) for kind in RECORD_KINDS}

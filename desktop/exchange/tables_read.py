@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.domain import RECORD_KINDS, InvalidData, Patient, Problem, validate_patient
-from desktop.exchange.tables import ABSENT, KINDS, TABLES, TESTED_COLUMN, CellError, convert
+from desktop.exchange.tables import ABSENT, KINDS, REQUIRED, TABLES, TESTED_COLUMN, CellError, convert
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 
 def _columns(name: str, table: RawTable, found: list[Problem]) -> list[tuple[int, str]] | None:
-    """(position, column) of the header; None, with problems, unless it has exactly the table's columns."""
+    """(position, column) of the header; None, with problems, if a column is unknown, given twice or required
+    and missing (a missing optional column is absent in every row)."""
     names = ["" if cell is None else str(cell).strip() for cell in table.header]
     while names and not names[-1]:
         names.pop()
@@ -68,8 +69,8 @@ def _columns(name: str, table: RawTable, found: list[Problem]) -> list[tuple[int
         else:
             seen[column] = index
     for column in TABLES[name]:
-        if column not in seen:
-            found.append(Problem(None, table.label, column, "missing column"))
+        if column not in seen and column in REQUIRED[name]:
+            found.append(Problem(None, table.label, column, "missing required column"))
             ok = False
     return [(index, column) for column, index in seen.items()] if ok else None
 
@@ -213,7 +214,8 @@ def _rows(table: RawTable, found: list[Problem]) -> Iterable[tuple[int, Sequence
 def patients_from_tables(
     tables: Mapping[str, RawTable], today: dt.date | None = None, problems: Iterable[Problem] = ()
 ) -> list[Patient]:
-    """Validated patients, in patients-table order, from the tables found (a missing record table is empty).
+    """Validated patients, in patients-table order, from the tables found (a missing record table is empty, a
+    missing optional column is empty).
 
     `problems` are those the file reader already found (e.g. unknown tables). Raises `InvalidData` with all.
     """

@@ -1,0 +1,165 @@
+"""Data errors of the treatment timeline (clinical-rules.md §3, version 2).
+
+Among the records dated on or before `as_of`:
+1. a cycle that starts after a `discontinuation`, `hsct`, `hematologic_relapse` or `lost_to_follow_up` with no
+   `rechallenge` between that event and the cycle;
+2. a cycle, MRD sample, count, response or event (other than the death itself) dated after a `death`;
+3. cycle numbers that do not increase with `start_date`;
+4. when the patient has a cycle, an event other than `death` dated before the first one.
+
+Readings of the text:
+- "after" and "before" are strict: a cycle on the date of a stop event, or an event on the date of the first
+  cycle, is no error. Same-date events keep the rank of §3 (rechallenge < discontinuation < relapse < hsct <
+  lost): a rechallenge dated with a stop event comes before it, so it does not reopen therapy after that stop.
+- Rule 2 looks after the first `death`; a second `death` dated after it is an error too.
+- Rule 3 compares cycles of different dates only: a cycle is an error when a cycle dated before it has a higher
+  number. Two cycles on one date are not named by the text and are not reported.
+Each error names its record as in the exchange file (`cycles[3]`, the index in the patient's list), its date,
+what is wrong, and what would fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from desktop.clinical.state import EVENT_RANK
+from desktop.domain import Patient
+
+#: Events after which a cycle needs a `rechallenge` first.
+STOP_EVENTS = frozenset({"discontinuation", "hsct", "hematologic_relapse", "lost_to_follow_up"})
+#: Record lists that rule 2 checks against the date of death, with the word a message uses for one record.
+_AFTER_DEATH_KINDS: dict[str, str] = {
+    "cycles": "cycle",
+    "mrd": "MRD sample",
+    "counts": "blood count",
+    "responses": "response",
+    "events": "event",
+}
+
+
+class DataError(NamedTuple):
+    """One data error: the record (`cycles[3]`), its date, what is wrong and how to fix it."""
+
+    record: str
+    date: dt.date
+    problem: str
+    fix: str
+
+    def describe(self) -> str:
+        """`cycles[3] (2024-05-02): … — fix: …`."""
+        return f"{self.record} ({self.date}): {self.problem}"
+
+    def to_json(self, patient_id: str) -> dict[str, Any]:
+        """`{"patient_id", "record", "date", "problem"}` (contract `check --json`)."""
+        return {"patient_id": patient_id, "record": self.record, "date": self.date.isoformat(), "problem": self.problem}
+
+
+def _cycle_name(patient: Patient, index: int) -> str:
+    cycle = patient.cycles[index]
+    return f"cycle {cycle.number} ({cycle.start_date})"
+
+
+def _restart_errors(
+    patient: Patient, cycles: Sequence[int], events: Sequence[tuple[dt.date, int, str]]
+) -> list[DataError]:
+    errors = []
+    for index in cycles:
+        start = patient.cycles[index].start_date
+        last_switch: tuple[dt.date, int, str] | None = None
+        for event in events:
+            if event[0] >= start:
+                break
+            if event[2] in STOP_EVENTS or event[2] == "rechallenge":
+                last_switch = event
+        if last_switch is not None and last_switch[2] != "rechallenge":
+            stop = last_switch[2].replace("_", " ")
+            errors.append(
+                DataError(
+                    f"cycles[{index}]",
+                    start,
+                    f"{_cycle_name(patient, index)} starts after the {stop} of {last_switch[0]} with no rechallenge "
+                    "event in between",
+                    f"record the rechallenge (restart) event, or correct the cycle's start date or the {stop} event",
+                )
+            )
+    return errors
+
+
+def _after_death_errors(patient: Patient, as_of: dt.date, death: dt.date) -> list[DataError]:
+    errors = []
+    for kind, word in _AFTER_DEATH_KINDS.items():
+        for index, record in enumerate(getattr(patient, kind)):
+            date = record.start_date if kind == "cycles" else record.date
+            if death < date <= as_of:
+                what = _cycle_name(patient, index) if kind == "cycles" else f"{word} of {date}"
+                if kind == "events":
+                    what = f"{record.type.replace('_', ' ')} event of {date}"
+                errors.append(
+                    DataError(
+                        f"{kind}[{index}]",
+                        date,
+                        f"{what} is dated after the death on {death}",
+                        "correct its date or the date of death, or delete the record",
+                    )
+                )
+    return errors
+
+
+def _numbering_errors(patient: Patient, cycles: Sequence[int]) -> list[DataError]:
+    errors = []
+    highest: tuple[int, int] | None = None  # (number, index) of the highest-numbered cycle of an earlier date
+    pending: tuple[int, int] | None = None  # the same, among the cycles of the current date
+    current_date: dt.date | None = None
+    for index in cycles:
+        cycle = patient.cycles[index]
+        if cycle.start_date != current_date:
+            if pending is not None and (highest is None or pending[0] > highest[0]):
+                highest = pending
+            pending, current_date = None, cycle.start_date
+        if highest is not None and cycle.number < highest[0]:
+            errors.append(
+                DataError(
+                    f"cycles[{index}]",
+                    cycle.start_date,
+                    f"{_cycle_name(patient, index)} starts after {_cycle_name(patient, highest[1])}: cycle numbers "
+                    "do not increase with the start date",
+                    "correct the cycle number or the start date",
+                )
+            )
+        if pending is None or cycle.number > pending[0]:
+            pending = (cycle.number, index)
+    return errors
+
+
+def data_errors(patient: Patient, as_of: dt.date | None = None) -> list[DataError]:
+    """The data errors of §3 among the records dated on or before `as_of` (all records without it)."""
+    as_of = as_of or dt.date.max
+    cycles = sorted(
+        (i for i, c in enumerate(patient.cycles) if c.start_date <= as_of),
+        key=lambda i: (patient.cycles[i].start_date, patient.cycles[i].number),
+    )
+    events = sorted((e.date, EVENT_RANK[e.type], str(e.type)) for e in patient.events if e.date <= as_of)
+    errors = _numbering_errors(patient, cycles) if len(cycles) > 1 else []
+    if not events:
+        return errors
+    errors += _restart_errors(patient, cycles, events)
+    death = next((date for date, _, kind in events if kind == "death"), None)
+    if death is not None:
+        errors += _after_death_errors(patient, as_of, death)
+    if cycles:
+        first = patient.cycles[cycles[0]].start_date
+        for index, event in enumerate(patient.events):
+            if event.type != "death" and event.date < first:  # `first` ≤ as_of, so the event is too
+                errors.append(
+                    DataError(
+                        f"events[{index}]",
+                        event.date,
+                        f"{event.type.replace('_', ' ')} event of {event.date} is dated before the first cycle "
+                        f"({first})",
+                        "correct the event's date or the first cycle's start date, or delete the event",
+                    )
+                )
+    errors.sort(key=lambda e: (e.date, e.record))
+    return errors
