@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop import __version__
+from desktop import VERSION_LINE, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: `export --format` choices (desktop.services.transfer.EXPORT_FORMATS; not imported here, for start-up time).
@@ -108,12 +108,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     with Registry.open(args.db) as registry:
         problems = check_registry(registry)
         count = registry.count_patients()
+    if args.json:
+        _print_json({"sound": not problems, "problems": [problem.to_json() for problem in problems]})
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         _info(f"{len(problems)} problem(s) in {args.db}")
         return EXIT_FAILED
-    print(f"{args.db}: sound ({count} patients)")
+    print(f"{args.db}: sound ({count} patients)", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 
@@ -219,7 +221,7 @@ def _print_json(value: Any) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `ventrack`."""
     parser = _Parser(prog="ventrack", description="VenTrack: venetoclax-HMA registry and decision support.")
-    parser.add_argument("--version", action="version", version=f"ventrack {__version__}")
+    parser.add_argument("--version", action="version", version=VERSION_LINE)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     gui = sub.add_parser("gui", help="open the desktop app")
@@ -281,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="integrity and consistency check; exit 0 when sound")
     check.add_argument("--db", required=True, help="registry file")
+    check.add_argument("--json", action="store_true", help="print {sound, problems} as JSON")
     check.set_defaults(func=cmd_check)
     return parser
 

@@ -110,7 +110,6 @@ class RegistryFile(Record):
         if self.version == 1:
             with_medications = [p.patient_id for p in self.patients if p.medications]
             if with_medications:
-                raise ValueError(
-                    f"medications are part of exchange-file version 2, not 1 (patients {', '.join(with_medications[:5])})"
-                )
+                named = ", ".join(with_medications[:5])
+                raise ValueError(f"medications are part of exchange-file version 2, not 1 (patients {named})")
         return self

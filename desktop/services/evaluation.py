@@ -58,15 +58,11 @@ def evaluate_registry(
 def rules_window(as_of: dt.date) -> RecordWindow:
     """What the rules read of a patient at `as_of`, so a registry-wide evaluation loads only that.
 
-    The rules use every cycle, MRD sample, event and co-mutation, but of the counts only the latest date on
-    or before `as_of` (`clinical.counts.latest_count`), of the adverse events only those of the last 90
-    days (`clinical.eligibility`), and no responses. A test checks the results equal a full load.
+    The rules use every cycle, MRD sample, count, response, event, medication and co-mutation (v2: grade 4
+    cytopenia episodes read every count and the responses before them), but of the adverse events only those
+    of the last 90 days (`clinical.eligibility`). A test checks the results equal a full load.
     """
-    return RecordWindow(
-        latest_count_on_or_before=as_of,
-        adverse_events_between=(as_of - dt.timedelta(days=RECENT_ADVERSE_EVENT_DAYS), as_of),
-        omit=frozenset({"responses"}),
-    )
+    return RecordWindow(adverse_events_between=(as_of - dt.timedelta(days=RECENT_ADVERSE_EVENT_DAYS), as_of))
 
 
 def eligibility_json(evaluations: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:

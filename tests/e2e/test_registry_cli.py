@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import __version__
+from desktop import VERSION_LINE
 from tests.builders import patient_dict
 
 
@@ -40,7 +40,7 @@ def db(tmp_path):
 
 def test_version():
     done = ventrack("--version")
-    assert (done.returncode, done.stdout.strip()) == (0, f"ventrack {__version__}")
+    assert (done.returncode, done.stdout.strip()) == (0, VERSION_LINE)
 
 
 def test_invalid_records_import_nothing_and_name_each_problem(tmp_path, db):

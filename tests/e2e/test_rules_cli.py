@@ -37,7 +37,7 @@ def test_json_output_matches_the_worked_examples(registry, command):
     expected = json.loads(EXPECTED.read_text())[command]
     if command == "eligibility":
         got = [
-            {**_strip([row], {"criteria", "state", "recent_adverse_events", "detail"})[0],
+            {**_strip([row], {"criteria", "state", "recent_adverse_events", "latest_response", "detail"})[0],
              "criteria": _strip(row["criteria"], {"detail"})}
             for row in output
         ]  # fmt: skip
@@ -84,21 +84,39 @@ def test_missing_registry_is_refused_and_not_created(tmp_path):
     assert not db.exists()
 
 
-def test_inconsistent_patient_is_insufficient_data_with_a_reason(tmp_path):
+def test_data_errors_are_insufficient_data_on_therapy_and_named_by_check(tmp_path):
     doc = json.loads(EXAMPLES.read_text())
-    patient = next(p for p in doc["patients"] if p["patient_id"] == "EX-OFF-THERAPY")
-    patient["cycles"].append({**patient["cycles"][-1], "number": 13, "start_date": "2024-02-01"})
+    off = next(p for p in doc["patients"] if p["patient_id"] == "EX-OFF-THERAPY")
+    off["cycles"].append({**off["cycles"][-1], "number": 13, "start_date": "2024-02-01"})
+    on = next(p for p in doc["patients"] if p["patient_id"] == "EX-ELIGIBLE")
+    on["events"] = [{"date": on["diagnosis_date"], "type": "rechallenge"}]  # an event before the first cycle
     source = tmp_path / "bad.json"
     source.write_text(json.dumps(doc))
     db = tmp_path / "r.sqlite"
     assert ventrack("import", str(source), "--db", str(db)).returncode == 0
-    done = ventrack("eligibility", "--db", str(db), "--as-of", AS_OF, "--patient", "EX-OFF-THERAPY", "--json")
+    done = ventrack("eligibility", "--db", str(db), "--as-of", AS_OF, "--json")
     assert done.returncode == 0, done.stderr
-    [row] = json.loads(done.stdout)
-    assert row["status"] == "insufficient_data"
-    assert "discontinuation" in row["detail"]
-    check = ventrack("check", "--db", str(db))
-    assert check.returncode == 1 and "EX-OFF-THERAPY" in check.stderr
+    rows = {row["patient_id"]: row for row in json.loads(done.stdout)}
+    assert rows["EX-ELIGIBLE"]["status"] == "insufficient_data" and rows["EX-ELIGIBLE"]["strategy"] is None
+    assert "before the first cycle" in rows["EX-ELIGIBLE"]["detail"]
+    # Off therapy, criterion 1 decides first: not applicable, and the off-therapy strategy stands.
+    assert rows["EX-OFF-THERAPY"]["status"] == "not_applicable"
+    assert rows["EX-OFF-THERAPY"]["strategy"] == "tfr_monitoring"
+    check = ventrack("check", "--db", str(db), "--json")
+    assert check.returncode == 1
+    report = json.loads(check.stdout)
+    assert report["sound"] is False
+    assert {p["patient_id"] for p in report["problems"]} == {"EX-ELIGIBLE", "EX-OFF-THERAPY"}
+    late = next(p for p in report["problems"] if p["patient_id"] == "EX-OFF-THERAPY")
+    assert (late["record"], late["date"]) == ("cycles[12]", "2024-02-01")
+    assert "discontinuation" in late["problem"]
+    sound = ventrack("check", "--db", str(registry_of(tmp_path / "ok.sqlite")), "--json")
+    assert sound.returncode == 0 and json.loads(sound.stdout) == {"sound": True, "problems": []}
+
+
+def registry_of(db):
+    assert ventrack("import", str(EXAMPLES), "--db", str(db)).returncode == 0
+    return db
 
 
 def test_settings_change_is_audited_and_changes_results(tmp_path):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from desktop.domain import AdverseEvent, BloodCount, CoMutation, Cycle, Event, MrdSample, Patient
+from desktop.domain import AdverseEvent, BloodCount, CoMutation, Cycle, Event, Medication, MrdSample, Patient, Response
 
 FIRST_CYCLE = "2023-01-02"
 DEFAULT_ABL1 = 50_000.0
@@ -42,6 +42,10 @@ def make_patient(
     adverse_events: Sequence[tuple[Any, ...]] = (),
     patient_id: str = "P1",
     baseline: float | None = None,
+    responses: Sequence[tuple[DateLike, str]] = (),
+    medications: Sequence[tuple[str, DateLike] | tuple[str, DateLike, DateLike | None]] = (),
+    regimen: str = "VEN-AZA",
+    dose: float | None = None,
 ) -> Patient:
     """A patient from concise records.
 
@@ -49,7 +53,9 @@ def make_patient(
     - `mrd`: `(date, npm1_copies[, abl1_copies=50000[, specimen="BM"]])`;
     - `counts`: `(date, anc[, platelets=150[, hemoglobin=12.0]])`;
     - `events`: `(date, type)`; `adverse_events`: `(date, grade[, term])`;
-    - `co_mutations`: None (not tested), or genes / `(gene, allelic_ratio)`; default `()` = tested, none found.
+    - `co_mutations`: None (not tested), or genes / `(gene, allelic_ratio)`; default `()` = tested, none found;
+    - `responses`: `(date, category)`; `medications`: `(name, start[, end])`;
+    - `regimen` and `dose` (venetoclax mg/day) of every cycle.
     """
     cycle_list: list[tuple[int, DateLike]]
     if isinstance(cycles, int):
@@ -67,13 +73,18 @@ def make_patient(
         diagnosis_date=dt.date(2015, 1, 1),
         baseline_npm1_abl1_pct=baseline,
         co_mutations=mutations,
-        cycles=[Cycle(number=n, start_date=day(d), regimen="VEN-AZA") for n, d in cycle_list],
+        cycles=[Cycle(number=n, start_date=day(d), regimen=regimen, venetoclax_dose_mg=dose) for n, d in cycle_list],
         mrd=[mrd_sample(*m) for m in mrd],
         counts=[blood_count(*c) for c in counts],
         events=[Event(date=day(d), type=t) for d, t in events],  # type: ignore[arg-type]
         adverse_events=[
             AdverseEvent(date=day(a[0]), grade=a[1], term=a[2] if len(a) > 2 else "Febrile neutropenia")
             for a in adverse_events
+        ],
+        responses=[Response(date=day(d), category=c) for d, c in responses],  # type: ignore[arg-type]
+        medications=[
+            Medication(name=m[0], start_date=day(m[1]), end_date=None if len(m) < 3 or m[2] is None else day(m[2]))
+            for m in medications
         ],
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from clinical_builders import make_patient
 
-from desktop.clinical import consistency_problems, evaluate_eligibility, treatment_status
+from desktop.clinical import evaluate_eligibility, treatment_status
 
 D = dt.date.fromisoformat
 # 12 cycles every 28 days from 2023-01-02: cycle 12 starts 2023-11-20.
@@ -94,58 +94,18 @@ def test_records_after_as_of_do_not_count() -> None:
     assert status.state == "on_therapy" and status.cycles_started == 6
 
 
-@pytest.mark.parametrize(
-    ("build", "fragment"),
-    [
-        (
-            {"cycles": ["2023-01-01", "2023-02-01", "2023-04-01"], "events": [("2023-03-01", "discontinuation")]},
-            "cycle 3 (2023-04-01) started after the discontinuation of 2023-03-01 without a rechallenge",
-        ),
-        (
-            {"cycles": ["2023-01-01", "2023-04-01", "2023-05-01"], "events": [("2023-03-01", "discontinuation")]},
-            "cycle 2 (2023-04-01) and 1 later cycle(s) started after the discontinuation",
-        ),
-        (
-            {"cycles": ["2023-01-01", "2023-02-01"], "events": [("2023-01-15", "death")]},
-            "cycle 2 (2023-02-01) started after death on 2023-01-15",
-        ),
-        (
-            {"cycles": 2, "events": [("2023-03-01", "death"), ("2023-04-01", "hsct")]},
-            "event hsct on 2023-04-01 is after death on 2023-03-01",
-        ),
-        ({"cycles": [(1, "2023-02-01"), (2, "2023-01-01")]}, "cycle 1 (2023-02-01) starts after cycle 2"),
-        ({"cycles": [(1, "2023-01-01"), (2, "2023-01-01")]}, "cycles 1 and 2 both start on 2023-01-01"),
-    ],
-)
-def test_consistency_problems(build: dict[str, Any], fragment: str) -> None:
-    patient = make_patient(**build)
-    problems = consistency_problems(patient)
-    assert len(problems) == 1
-    assert problems[0].startswith("P1: ")
-    assert fragment in problems[0]
+def test_on_therapy_patient_with_a_data_error_has_insufficient_data_and_no_strategy() -> None:
+    patient = make_patient([(1, "2023-01-01"), (3, "2023-02-01"), (2, "2023-03-01")], mrd=[("2023-03-15", 0)])
+    result = evaluate_eligibility(patient, D("2023-05-01"))
+    assert result.state == "on_therapy"
+    assert result.status == "insufficient_data"
+    assert result.strategy is None
+    assert result.detail is not None and "cycle numbers do not increase with the start date" in result.detail
+    assert result.to_json()["detail"] == result.detail
+    assert result.criteria[0].id == "on_therapy"
 
 
-@pytest.mark.parametrize(
-    "events",
-    [
-        [("2023-03-01", "discontinuation"), ("2023-03-20", "rechallenge")],
-        [("2023-03-01", "discontinuation"), ("2023-04-01", "rechallenge")],  # rechallenge on the cycle's date
-        [("2023-04-01", "discontinuation")],  # a cycle on the discontinuation date is not after it
-        [("2023-03-01", "hsct")],  # only a discontinuation requires a rechallenge (rules §3)
-    ],
-)
-def test_consistent_timelines(events: list[tuple[str, str]]) -> None:
-    patient = make_patient(["2023-01-01", "2023-02-01", "2023-04-01"], events=events)
-    assert consistency_problems(patient) == []
-
-
-def test_consistency_with_as_of_checks_only_earlier_records() -> None:
-    patient = make_patient(["2023-01-01", "2023-02-01", "2023-04-01"], events=[("2023-03-01", "discontinuation")])
-    assert consistency_problems(patient, D("2023-03-31")) == []
-    assert len(consistency_problems(patient, D("2023-04-01"))) == 1
-
-
-def test_inconsistent_patient_has_insufficient_data_and_never_raises() -> None:
+def test_off_therapy_patient_with_a_data_error_stays_not_applicable_with_its_strategy() -> None:
     patient = make_patient(
         ["2023-01-01", "2023-02-01", "2023-04-01"],
         events=[("2023-03-01", "discontinuation")],
@@ -153,8 +113,7 @@ def test_inconsistent_patient_has_insufficient_data_and_never_raises() -> None:
         counts=[("2023-04-10", 2.0)],
     )
     result = evaluate_eligibility(patient, D("2023-05-01"))
-    assert result.status == "insufficient_data"
-    assert result.strategy is None
-    assert result.detail is not None and "without a rechallenge" in result.detail
-    assert result.to_json()["detail"] == result.detail
-    assert result.criteria[0].id == "on_therapy"
+    assert result.state == "off_therapy"
+    assert result.status == "not_applicable"  # criterion 1 is checked first (rules §4)
+    assert result.strategy == "tfr_monitoring"
+    assert result.detail is None

@@ -32,14 +32,19 @@ def test_windowed_load_gives_the_same_results_as_a_full_load(example_registry, a
         assert results[patient.patient_id].to_json() == evaluate_patient(patient, day).to_json()
 
 
-def test_window_keeps_only_the_latest_count_and_recent_adverse_events(example_registry):
+def test_window_keeps_every_count_and_response_but_only_recent_adverse_events(example_registry):
     day = dt.date(2024, 10, 1)
     full = {p.patient_id: p for p in example_registry.iter_patients()}
-    for patient in example_registry.iter_patients(None, evaluation.rules_window(day)):
-        counts = [c for c in full[patient.patient_id].counts if c.date <= day]
-        latest = max((c.date for c in counts), default=None)
-        assert [c.date for c in patient.counts] == [c.date for c in counts if c.date == latest]
-        assert patient.responses == []
+    windowed = list(example_registry.iter_patients(None, evaluation.rules_window(day)))
+    for patient in windowed:
+        whole = full[patient.patient_id]
+        assert (patient.counts, patient.responses, patient.medications) == (
+            whole.counts,
+            whole.responses,
+            whole.medications,
+        )
+        assert all(day - dt.timedelta(days=90) <= ae.date <= day for ae in patient.adverse_events)
+    assert any(p.responses for p in windowed) and any(p.medications for p in windowed)
 
 
 def test_parameters_round_trip_and_are_audited(example_registry):
