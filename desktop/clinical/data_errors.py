@@ -48,8 +48,8 @@ class DataError(NamedTuple):
     fix: str
 
     def describe(self) -> str:
-        """`cycles[3] (2024-05-02): … — fix: …`."""
-        return f"{self.record} ({self.date}): {self.problem}"
+        """The problem in words, which names the record by its content (never by its position in a list)."""
+        return self.problem
 
     def to_json(self, patient_id: str) -> dict[str, Any]:
         """`{"patient_id", "record", "date", "problem"}` (contract `check --json`)."""
@@ -69,8 +69,8 @@ def _restart_errors(
         start = patient.cycles[index].start_date
         last_switch: tuple[dt.date, int, str] | None = None
         for event in events:
-            if event[0] >= start:
-                break
+            if event[0] > start or (event[0] == start and event[2] != "rechallenge"):
+                break  # a stop on the cycle's date is not before it; a rechallenge on that date opens its course
             if event[2] in STOP_EVENTS or event[2] == "rechallenge":
                 last_switch = event
         if last_switch is not None and last_switch[2] != "rechallenge":
@@ -161,5 +161,5 @@ def data_errors(patient: Patient, as_of: dt.date | None = None) -> list[DataErro
                         "correct the event's date or the first cycle's start date, or delete the event",
                     )
                 )
-    errors.sort(key=lambda e: (e.date, e.record))
+    errors.sort(key=lambda e: (e.date, e.problem, e.record))
     return errors

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from clinical_builders import make_patient, positive
 
-from desktop.clinical import ALERT_CODES, Alert, active_alerts, sort_alerts
+from desktop.clinical import ALERT_CODES, Alert, active_alerts, evaluate_patient, sort_alerts
 
 D = dt.date.fromisoformat
 AS_OF = D("2024-07-01")
@@ -32,7 +32,8 @@ def alerts_of(as_of: dt.date = AS_OF, **build: Any) -> dict[str, Alert]:
         ([("2024-01-10", 0)], True),  # the latest sample is before month 9's due date
         ([("2024-04-10", 0)], False),  # late sample: month 9 stays overdue but has a sample after its due date
         ([("2024-03-19", 0)], False),  # month 9 done; month 6 is overdue but a sample follows its due date
-        ([("2024-04-10", 0, 500)], False),  # any sample counts, even an inadequate one
+        ([("2024-04-10", 0, 500)], True),  # v2: an inadequate sample is not monitoring
+        ([("2024-01-10", 0), ("2024-04-10", 0, 500)], True),
     ],
 )
 def test_mrd_overdue_on_therapy(mrd: list[Any], raised: bool) -> None:
@@ -59,6 +60,30 @@ def test_mrd_overdue_is_critical_off_therapy() -> None:
     assert alerts["mrd_overdue"].severity == "critical"
     assert alerts["mrd_overdue"].date == D("2024-06-20")
     assert "2024-06-20" in alerts["mrd_overdue"].message
+
+
+def test_an_inadequate_tfr_sample_leaves_the_month_overdue_and_warns() -> None:
+    # Off therapy: month 6 due 2024-06-20; its only sample failed (ABL1 500). A month is missed in TFR (rules v2).
+    post = [(d, 0) for d in ("2024-01-20", "2024-02-20", "2024-03-20", "2024-04-20", "2024-05-20")]
+    alerts = alerts_of(cycles=12, events=[("2023-12-20", "discontinuation")], mrd=[*post, ("2024-06-21", 0, 500)])
+    assert alerts["mrd_overdue"].severity == "critical" and alerts["mrd_overdue"].date == D("2024-06-20")
+    assert "inadequate" in alerts["mrd_overdue"].message
+    assert alerts["inadequate_sample"].severity == "warning"  # v2: a warning off therapy
+    schedule = {
+        i.reason: i.status
+        for i in evaluate_patient(
+            make_patient(
+                **{
+                    **ON_THERAPY,
+                    "cycles": 12,
+                    "events": [("2023-12-20", "discontinuation")],
+                    "mrd": [*post, ("2024-06-21", 0, 500)],
+                }
+            ),
+            AS_OF,
+        ).schedule
+    }
+    assert schedule["post-discontinuation month 6"] == "overdue"  # fmt: skip
 
 
 def test_mrd_overdue_ignores_items_of_ended_courses() -> None:

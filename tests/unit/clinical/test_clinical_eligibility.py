@@ -190,7 +190,7 @@ def test_status(overrides: dict[str, Any], status: str) -> None:
     result = evaluate_eligibility(make_patient(**eligible(**overrides)), AS_OF)
     assert result.status == status
     if status == "not_applicable":
-        assert result.strategy is None
+        assert result.strategy == ("tfr_monitoring" if result.state == "off_therapy" else None)
         assert result.criteria[0].met is False
         assert len(result.criteria) == 6  # the other criteria are still reported
     if status == "insufficient_data":
@@ -241,7 +241,7 @@ def test_details_name_the_evidence() -> None:
         make_patient(**eligible(co_mutations=["TP53"], counts=[("2024-06-20", 0.8, 90)])), AS_OF
     )
     assert result.criterion("recent_mrd").detail == "latest evaluable sample 2024-06-01 (30 days ago, ≤ 90)"
-    assert result.criterion("no_high_risk_comutations").detail == "high risk: TP53 present"
+    assert result.criterion("no_high_risk_comutations").detail == "high risk for TFR (rules §4): TP53 present"
     assert result.criterion("hematologic_recovery").detail == "ANC 0.8 (< 1.0), platelets 90 (< 100) on 2024-06-20"
     assert result.criterion("on_therapy").detail == "on therapy since cycle 1 on 2023-01-02"
 

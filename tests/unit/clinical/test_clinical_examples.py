@@ -10,7 +10,6 @@ import pytest
 
 from desktop.clinical import evaluate_patient
 from desktop.domain import parse_registry_json
-
 from tests.examples_data import EXAMPLES, EXPECTED
 
 
@@ -55,6 +54,9 @@ def test_matches_the_expected_output(
     assert sorted(actual[section], key=_key) == sorted(expected[section], key=_key)
 
 
-def test_six_patients_with_every_status_of_the_example(actual: dict[str, list[dict[str, Any]]]) -> None:
-    assert len(actual["eligibility"]) == 6
+def test_nine_patients_with_every_status_and_both_off_therapy_strategies(
+    actual: dict[str, list[dict[str, Any]]],
+) -> None:
+    assert len(actual["eligibility"]) == 9
     assert {e["status"] for e in actual["eligibility"]} == {"eligible", "not_eligible", "not_applicable"}
+    assert {"tfr_monitoring", "rechallenge_evaluation"} <= {e["strategy"] for e in actual["eligibility"]}

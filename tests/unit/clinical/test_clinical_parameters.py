@@ -25,7 +25,23 @@ RULES_DEFAULTS = {
     "tfr_window_days": 7,
     "cycle_length_days": 28,
     "count_alert_days": 30,
-}
+    "label_dose_mg": 400,
+    "label_dose_ldac_mg": 600,
+    "posaconazole_dose_mg": 70,
+    "strong_cyp3a_dose_mg": 100,
+    "moderate_inhibitor_factor": 0.5,
+    "strong_cyp3a_inhibitors": [
+        "posaconazole", "voriconazole", "itraconazole", "ketoconazole", "clarithromycin", "ritonavir", "cobicistat",
+        "diltiazem",
+    ],
+    "moderate_cyp3a_inhibitors": [
+        "fluconazole", "isavuconazole", "erythromycin", "ciprofloxacin", "verapamil", "aprepitant", "cimetidine",
+    ],
+    "pgp_inhibitors": [
+        "amiodarone", "carvedilol", "cyclosporine", "dronedarone", "quinidine", "ranolazine", "ticagrelor",
+    ],
+    "cytopenia_episode_days": 7,
+}  # fmt: skip
 
 
 def test_defaults_are_those_of_the_rules() -> None:
@@ -63,7 +79,15 @@ def test_numbers_are_normalised() -> None:
         ({"mrd_low_level_pct": 0}, "outside"),
         ({"recent_counts_days": -1}, "outside"),
         ({"assessment_window_days": 366}, "outside"),
-        ({"high_risk_genes": "TP53"}, "list of gene names"),
+        ({"high_risk_genes": "TP53"}, "list of upper-case gene names"),
+        ({"pgp_inhibitors": "amiodarone"}, "pgp_inhibitors: expected a list of generic drug names"),
+        ({"strong_cyp3a_inhibitors": ["posa;conazole"]}, "strong_cyp3a_inhibitors: not generic drug names"),
+        ({"moderate_cyp3a_inhibitors": [""]}, "not generic drug names"),
+        ({"posaconazole_dose_mg": 0}, "outside"),
+        ({"moderate_inhibitor_factor": 0}, "outside"),
+        ({"moderate_inhibitor_factor": 1.5}, "outside"),
+        ({"label_dose_mg": 1201}, "outside"),
+        ({"cytopenia_episode_days": 0}, "outside"),
         ({"high_risk_genes": ["tp53"]}, "upper-case"),
         ({"high_risk_genes": [1]}, "upper-case"),
     ],
@@ -71,6 +95,16 @@ def test_numbers_are_normalised() -> None:
 def test_invalid_values_are_refused(data: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidParameters, match=message):
         Parameters.from_dict(data)
+
+
+def test_drug_names_are_stored_in_lower_case_once() -> None:
+    p = Parameters.from_dict({"pgp_inhibitors": [" Amiodarone", "amiodarone", "VERAPAMIL"]})
+    assert p.pgp_inhibitors == ("amiodarone", "verapamil")
+
+
+def test_label_dose_depends_on_the_regimen() -> None:
+    assert (DEFAULT_PARAMETERS.label_dose("VEN-LDAC"), DEFAULT_PARAMETERS.label_dose("VEN-AZA")) == (600, 400)
+    assert DEFAULT_PARAMETERS.label_dose("a free-text regimen") == 400
 
 
 def test_not_a_mapping_is_refused() -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from desktop.clinical import CRITERIA, evaluate_patient
 from desktop.clinical.state import EVENT_RANK
-from desktop.domain import AdverseEvent, BloodCount, CoMutation, Cycle, Event, MrdSample, Patient
+from desktop.domain import AdverseEvent, BloodCount, CoMutation, Cycle, Event, Medication, MrdSample, Patient, Response
 
 START = dt.date(2022, 1, 1)
 SPAN = 1200  # days of generated history
@@ -57,11 +57,24 @@ co_mutations_strategy = st.sampled_from(
     ]
 )
 ae_strategy = st.lists(st.tuples(offsets, st.integers(min_value=1, max_value=5)), max_size=4)
+responses_strategy = st.lists(
+    st.tuples(offsets, st.sampled_from(["CR", "CRi", "CRh", "MLFS", "NR", "relapse"])), max_size=3
+)
+medications_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(["posaconazole", "Voriconazole", "fluconazole", "amiodarone", "paracetamol"]),
+        offsets,
+        st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+    ),
+    max_size=3,
+)
 
 
 @st.composite
 def patients(draw: st.DrawFn) -> Patient:
     first, gaps = draw(cycles_strategy)
+    regimen = draw(st.sampled_from(["VEN-AZA", "VEN-LDAC"]))
+    dose = draw(st.sampled_from([None, 70.0, 100.0, 200.0, 400.0, 600.0]))
     starts = [first]
     for gap in gaps:
         starts.append(starts[-1] + gap)
@@ -69,7 +82,10 @@ def patients(draw: st.DrawFn) -> Patient:
         patient_id="H1",
         diagnosis_date=START,
         co_mutations=draw(co_mutations_strategy),
-        cycles=[Cycle(number=n, start_date=_day(s), regimen="VEN-AZA") for n, s in enumerate(starts, start=1)],
+        cycles=[
+            Cycle(number=n, start_date=_day(s), regimen=regimen, venetoclax_dose_mg=dose)
+            for n, s in enumerate(starts, start=1)
+        ],
         mrd=[
             MrdSample(date=_day(o), specimen=sp, npm1_copies=n, abl1_copies=a)  # type: ignore[arg-type]
             for o, n, a, sp in draw(mrd_strategy)
@@ -77,6 +93,11 @@ def patients(draw: st.DrawFn) -> Patient:
         counts=[BloodCount(date=_day(o), anc=a, platelets=p, hemoglobin=h) for o, a, p, h in draw(counts_strategy)],
         events=[Event(date=_day(o), type=t) for o, t in draw(events_strategy)],  # type: ignore[arg-type]
         adverse_events=[AdverseEvent(date=_day(o), term="AE", grade=g) for o, g in draw(ae_strategy)],
+        responses=[Response(date=_day(o), category=c) for o, c in draw(responses_strategy)],  # type: ignore[arg-type]
+        medications=[
+            Medication(name=name, start_date=_day(o), end_date=None if length is None else _day(o + length))
+            for name, o, length in draw(medications_strategy)
+        ],
     )
 
 
@@ -162,11 +183,13 @@ def test_status_strategy_and_alerts_are_consistent(case: tuple[Patient, dt.date]
         assert "tfr_candidate" in codes
     else:
         assert "tfr_candidate" not in codes
-    if evaluation.problems:
+    assert (eligibility.status == "not_applicable") == (met[0] is False)  # criterion 1 first, data errors or not
+    if eligibility.state == "off_therapy":
+        assert eligibility.strategy in ("tfr_monitoring", "rechallenge_evaluation")
+    elif evaluation.data_errors and met[0]:
         assert eligibility.status == "insufficient_data" and eligibility.strategy is None
-        assert eligibility.detail is not None and eligibility.detail.startswith("inconsistent data")
+        assert eligibility.detail is not None and eligibility.detail.startswith("data error")
     else:
-        assert (eligibility.status == "not_applicable") == (met[0] is False)
         assert (eligibility.strategy is None) == (eligibility.status == "not_applicable")
         if eligibility.status == "not_eligible":
             assert False in met

@@ -53,7 +53,7 @@ def test_end_of_cycle_items_need_the_cycle_started(cycles: int, as_of: str, expe
         ("2024-03-12", [("2024-03-11", 0)], "done"),
         ("2024-03-12", [("2024-02-11", 0)], "overdue"),  # one day before the window
         ("2024-03-20", [("2024-03-12", 0)], "overdue"),  # one day after the window
-        ("2024-03-12", [("2024-03-01", 0, 500)], "done"),  # an inadequate sample satisfies the item
+        ("2024-03-12", [("2024-03-01", 0, 500)], "overdue"),  # v2: an inadequate sample satisfies no item
         ("2024-03-12", [("2024-03-01", 5000)], "done"),  # so does a positive one
         ("2024-03-05", [("2024-03-06", 0)], "due"),  # a sample after as_of does not count
     ],
