@@ -22,6 +22,7 @@ from desktop.domain import (
     CoMutation,
     Cycle,
     Event,
+    Medication,
     MrdSample,
     Patient,
     Response,
@@ -88,6 +89,8 @@ OTHER_PANELS = (
     None,
 )
 DAY = dt.timedelta(days=1)
+#: The label's venetoclax dose with posaconazole (clinical-rules §8).
+POSACONAZOLE_DOSE_MG = 70
 
 
 @dataclass
@@ -169,9 +172,12 @@ class _PatientBuilder:
         starts = self._cycle_starts(diagnosis + dt.timedelta(days=rng.randint(5, 12)), interval)
         events, starts = self._events(starts, interval)
         end = min([e.date for e in events if e.type in ("death", "lost_to_follow_up")] or [self.today])
+        medications = self._prophylaxis(starts, end)
+        until = medications[0].end_date if medications else None  # the last day of posaconazole
         cycles = [
             Cycle(number=i + 1, start_date=start, regimen=regimen,
-                  venetoclax_dose_mg=rng.choice((400, 400, 400, 200, 100)) if i else 400,
+                  venetoclax_dose_mg=POSACONAZOLE_DOSE_MG if until and start <= until
+                  else rng.choice((400, 400, 400, 200, 100)) if i else 400,
                   venetoclax_days=28 if i == 0 else rng.choice((28, 21, 21, 14)), hma_days=hma_days)
             for i, start in enumerate(starts)
         ]  # fmt: skip
@@ -198,7 +204,16 @@ class _PatientBuilder:
             responses=self._responses(starts, mrd, events),
             adverse_events=self._adverse_events(starts, end),
             events=events,
+            medications=medications,
         )
+
+    def _prophylaxis(self, starts: list[dt.date], end: dt.date) -> list[Medication]:
+        """Cytopenic patients take posaconazole prophylaxis through the first cycles (venetoclax then 70 mg/day,
+        as the label advises)."""
+        if not self.course.cytopenic or not starts:
+            return []
+        last = starts[min(2, len(starts) - 1)] + dt.timedelta(days=20)
+        return [Medication(name="posaconazole", start_date=starts[0], end_date=min(last, end, self.today))]
 
     def _cycle_starts(self, first: dt.date, interval: int) -> list[dt.date]:
         starts, day = [], first

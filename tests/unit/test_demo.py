@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from desktop.clinical.evaluation import evaluate_patient
-from desktop.clinical.state import consistency_problems
+from desktop.clinical.data_errors import data_errors
 from desktop.demo import ARCHETYPES, generate_patients
 from desktop.domain.validation import patient_problems
 
@@ -30,7 +30,7 @@ def test_same_arguments_same_patients_and_prefix_property(patients):
 def test_every_patient_is_valid_and_consistent(seed):
     for patient in generate_patients(len(ARCHETYPES) * 4, seed, TODAY):
         assert patient_problems(patient, TODAY) == []
-        assert consistency_problems(patient) == []
+        assert data_errors(patient) == []
         assert max(r.date for r in patient.mrd + patient.counts + patient.events) <= TODAY
 
 
