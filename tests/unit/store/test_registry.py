@@ -9,8 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from desktop.domain import InvalidData, MrdSample
+from desktop.domain import InvalidData, Medication, MrdSample
 from desktop.store import SCHEMA_VERSION, Registry, RegistryError, list_backups
 from desktop.store.backup import KEEP_BACKUPS, backup_registry
 from desktop.store.schema import APPLICATION_ID, MIGRATIONS
@@ -120,6 +121,12 @@ def test_each_migration_from_the_previous_version(tmp_path, version):
         if version >= 1:
             assert registry.load_patient("OLD").co_mutations == []
             assert list_backups(path), "a backup is taken before migrating an existing registry"
+            assert registry.load_patient("OLD").medications == []
+            medication = Medication(name="posaconazole", start_date=dt.date(2023, 2, 1))  # version 4's table
+            record_id = registry.add_record("OLD", "medications", medication)
+            assert registry.load_patient("OLD").medications == [medication]
+            entry = registry.audit_log("OLD", limit=1)[0]
+            assert (entry.action, entry.record) == ("add_record", f"medications#{record_id}")
         registry.set_setting("k", "v")  # the newest tables exist
         assert registry.get_setting("k") == "v"
 
@@ -195,3 +202,19 @@ def test_a_reader_sees_the_last_committed_state_while_a_writer_is_busy(registry)
         assert registry.patient_ids() == ["P1"]
         writer.db.conn.execute("ROLLBACK")
     assert registry.patient_ids() == ["P1"]
+
+
+def test_a_medication_whose_end_is_before_its_start_is_refused_and_changes_nothing(registry):
+    registry.import_patients([make_patient("P1")], "a.json")
+    before = registry.audit_log()
+    with pytest.raises(ValidationError, match="end_date\n.*before the start date"):
+        Medication(name="posaconazole", start_date=day(60), end_date=day(59))
+    with pytest.raises(InvalidData, match="medications.*start_date.*before the diagnosis date"):
+        registry.add_record("P1", "medications", Medication(name="posaconazole", start_date=day(-1)))
+    ongoing = Medication(name="voriconazole", start_date=day(40))
+    record_id = registry.add_record("P1", "medications", ongoing)
+    ended = Medication(name="voriconazole", start_date=day(40), end_date=day(60))
+    registry.update_record("P1", "medications", record_id, ended)
+    assert registry.load_patient("P1").medications == [ended]
+    assert [e.field for e in registry.audit_log("P1", limit=1)] == ["end_date"]
+    assert len(registry.audit_log()) == len(before) + 2
