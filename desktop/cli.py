@@ -147,6 +147,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_outcomes(args: argparse.Namespace) -> int:
+    """`outcomes`: the registry's outcomes (clinical-rules §9) beside the published figures."""
+    from desktop import cli_reports
+    from desktop.services.outcomes import registry_outcomes
+    from desktop.store import Registry
+
+    as_of = args.as_of or dt.date.today()
+    with Registry.open(args.db) as registry:
+        output = registry_outcomes(registry, as_of).to_json()
+    if args.json:
+        _print_json(output)
+    else:
+        print(cli_reports.outcomes_table(output))
+    return EXIT_OK
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     """Show or change the registry's clinical parameters (changes are audited)."""
     from desktop.clinical.parameters import DEFAULT_PARAMETERS, InvalidParameters, Parameters
@@ -251,14 +267,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         required=True,
         choices=EXPORT_FORMATS,
-        help="json: exchange file v1; csv: tables in a folder or .zip; xlsx: workbook; "
+        help="json: exchange file v2; csv: tables in a folder or .zip; xlsx: workbook; "
         "fhir: R4 Bundle (.json), .ndjson or bulk-data folder; redcap: dictionary + data in a folder or .zip",
     )
     exp.add_argument("--out", required=True, help="output file or folder (replaced atomically)")
     exp.add_argument(
         "--deidentify",
         action="store_true",
-        help="HIPAA Safe Harbor: no names, MRNs or birth dates; pseudonymous ids; dates shifted per patient",
+        help="pseudonymisation with date shifting (not HIPAA Safe Harbor): no names, MRNs or birth dates; "
+        "pseudonymous ids; dates shifted per patient",
     )
     exp.set_defaults(func=cmd_export)
 
@@ -273,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--as-of", type=iso_date, metavar="DATE", help="evaluate at DATE (default: today)")
         command.add_argument("--json", action="store_true", help="print JSON only (contract.md)")
         command.set_defaults(func=cmd_evaluate)
+
+    outcomes = sub.add_parser("outcomes", help="registry outcomes (clinical-rules §9) beside the published figures")
+    outcomes.add_argument("--db", required=True, help="registry file")
+    outcomes.add_argument("--as-of", type=iso_date, metavar="DATE", help="compute at DATE (default: today)")
+    outcomes.add_argument("--json", action="store_true", help="print JSON only (contract.md)")
+    outcomes.set_defaults(func=cmd_outcomes)
 
     settings = sub.add_parser("settings", help="show or change the registry's clinical parameters (audited)")
     settings.add_argument("--db", required=True, help="registry file")

@@ -1,4 +1,4 @@
-"""Readable tables for `ventrack eligibility|schedule|alerts` without `--json`."""
+"""Readable tables for `ventrack eligibility|schedule|alerts|outcomes` without `--json`."""
 
 from __future__ import annotations
 
@@ -46,3 +46,32 @@ def alerts_table(alerts: Sequence[dict[str, Any]]) -> str:
     """One line per active alert."""
     rows = [[a["patient_id"], a["severity"].upper(), a["code"], a["date"], a["message"]] for a in alerts]
     return _table(["patient", "severity", "code", "date", "message"], rows) if rows else "no active alerts"
+
+
+def _fraction(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def outcomes_table(outcomes: dict[str, Any]) -> str:
+    """The registry's outcomes beside the published figures."""
+    published = outcomes["published"]
+    rows = [
+        [f"MRD negative by the end of cycle {k}", f"{v['negative']}/{v['patients']}",
+         _fraction(v["negative"] / v["patients"] if v["patients"] else None),
+         _fraction(published["mrd_negative_by_cycle"][k])]
+        for k, v in outcomes["mrd_negative_by_cycle"].items()
+    ]  # fmt: skip
+    tfr = outcomes["tfr"]
+    rows.append(["Treatment-free remission at 12 months", f"{tfr['at_risk_12']} at risk of {tfr['patients']}",
+                 _fraction(tfr["at_12_months"]), "—"])  # fmt: skip
+    rows.append(["Treatment-free remission at 24 months", f"{tfr['at_risk_24']} at risk of {tfr['patients']}",
+                 _fraction(tfr["at_24_months"]), _fraction(published["tfr_at_24_months"])])  # fmt: skip
+    for group, label in (("negative", "negative"), ("not_negative", "not negative")):
+        os = outcomes["os_by_cycle4_mrd"][group]
+        rows.append([f"2-year overall survival, MRD {label} by cycle 4", f"{os['patients']} patients",
+                     _fraction(os["at_24_months"]), _fraction(published["os_at_24_months"][group])])  # fmt: skip
+    table = _table(["outcome", "patients", "this registry", "published"], rows)
+    return (
+        f"outcomes as of {outcomes['as_of']} (clinical-rules §9; published: {published['source']})\n{table}\n"
+        "A registry, not a trial: small numbers and selection make the comparison indicative only."
+    )

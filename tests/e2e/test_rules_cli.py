@@ -135,3 +135,14 @@ def test_settings_change_is_audited_and_changes_results(tmp_path):
     assert (entry.action, entry.field) == ("change_setting", "clinical_parameters")
     reset = ventrack("settings", "--db", str(db), "--reset", "--json")
     assert json.loads(reset.stdout)["sustained_negativity_months"] == 12
+
+
+def test_outcomes_json_matches_the_worked_examples(registry):
+    done = ventrack("outcomes", "--db", str(registry), "--as-of", AS_OF, "--json")
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)
+    expected = json.loads(EXPECTED.read_text())["outcomes"]
+    assert {key: output[key] for key in expected} == expected
+    assert output["as_of"] == AS_OF and output["published"]["source"] == "Othman et al., Blood 2024"
+    table = ventrack("outcomes", "--db", str(registry), "--as-of", AS_OF)
+    assert "MRD negative by the end of cycle 6" in table.stdout and "a registry, not a trial" in table.stdout.lower()
