@@ -16,11 +16,10 @@ What a de-identified patient keeps, and how:
   a birth year after the shifted diagnosis year (a patient diagnosed in the year of birth whose dates
   moved back into the year before).
 - every date (`diagnosis_date`, each record's `date`, each cycle's `start_date`, each medication's
-  `start_date` and `end_date`) → shifted by one offset
-  per patient, −180…+180 days and never 0, also taken from the HMAC (a different input than the
-  pseudonym's), so it is secret, stable across exports and keeps every interval between the patient's
-  dates, and so every rule result at `as_of` equals the original's at `as_of + offset`. Shifted dates
-  of recent records may lie after `today` (up to 180 days).
+  `start_date` and `end_date`) → shifted by one offset per patient, −180…+180 days and never 0, also
+  taken from the HMAC (a different input than the pseudonym's), so it is secret, stable across exports
+  and keeps every interval between the patient's dates, and so every rule result at `as_of` equals the
+  original's at `as_of + offset`. Shifted dates of recent records may lie after `today` (up to 180 days).
 - free text that may carry identifiers:
   - adverse-event `term`: kept when it is one of `COMMON_ADVERSE_EVENT_TERMS` (compared without regard
     to case or repeated spaces, written in the list's spelling); any other term becomes

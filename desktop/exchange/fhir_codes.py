@@ -137,7 +137,8 @@ RESPONSE_DISPLAY = {
 }
 REMISSION_CATEGORIES = frozenset({"CR", "CRh", "CRi"})
 
-# Treatment: RxNorm ingredients (venetoclax and the partner agent of each known regimen)
+# Treatment: RxNorm ingredients (venetoclax and the partner agent of each known regimen). Concomitant
+# medications (MedicationStatement) carry their generic name as text only: their RxNorm codes are unchecked.
 VENETOCLAX = ("1747556", "venetoclax")
 PARTNER_DRUGS: dict[str, tuple[str, str]] = {
     "VEN-AZA": ("1251", "azacitidine"),

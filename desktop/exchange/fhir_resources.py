@@ -369,7 +369,6 @@ class _PatientResources:
             resource["focus"] = [self.condition_ref]
         return resource
 
-
     def _medication(self, index: int, medication: Medication) -> Resource:
         """A concomitant medication: `active` while ongoing (no end date), else `completed`; name as text."""
         period = {"start": medication.start_date.isoformat()}

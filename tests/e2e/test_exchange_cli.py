@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.builders import day, patient_dict
 from tests.e2e.test_registry_cli import digest, ventrack
 
 
@@ -29,6 +30,31 @@ def test_export_then_import_round_trips(demo, tmp_path, fmt, name):
     for registry, target in ((demo, tmp_path / "a.json"), (copy, tmp_path / "b.json")):
         assert ventrack("export", "--db", str(registry), "--format", "json", "--out", str(target)).returncode == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+@pytest.mark.parametrize("fmt, name", [("json", "r.json"), ("csv", "t.zip"), ("xlsx", "r.xlsx"), ("fhir", "b.json")])
+def test_medications_survive_the_registry_and_every_importable_format(tmp_path, fmt, name):
+    medications = [{"name": "posaconazole", "start_date": day(6), "end_date": day(40)},
+                   {"name": "fluconazole", "start_date": day(50)}]  # fmt: skip
+    doc = {"format": "ventrack-registry", "version": 2,
+           "patients": [patient_dict("P0001", medications=medications), patient_dict("P0002")]}  # fmt: skip
+    (tmp_path / "in.json").write_text(json.dumps(doc, default=str))
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    assert ventrack("import", str(tmp_path / "in.json"), "--db", str(first)).returncode == 0
+    out = tmp_path / name
+    done = ventrack("export", "--db", str(first), "--format", fmt, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    done = ventrack("import", str(out), "--db", str(second))
+    assert done.returncode == 0, done.stderr
+    back_file = tmp_path / "back.json"
+    assert ventrack("export", "--db", str(second), "--format", "json", "--out", str(back_file)).returncode == 0
+    back = json.loads(back_file.read_text(encoding="utf-8"))
+    assert back["version"] == 2
+    assert back["patients"][0]["medications"] == [
+        {"name": "posaconazole", "start_date": day(6).isoformat(), "end_date": day(40).isoformat()},
+        {"name": "fluconazole", "start_date": day(50).isoformat()},
+    ]
+    assert back["patients"][1]["medications"] == []
 
 
 def test_deidentified_redcap_export(demo, tmp_path):

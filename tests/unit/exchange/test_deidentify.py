@@ -45,6 +45,12 @@ KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
 DEID = Deidentifier(KEY, TODAY)
 DATED_KINDS = [kind for kind in RECORD_KINDS if kind != "co_mutations"]
+#: The date fields of each dated record kind.
+DATE_FIELDS = {"cycles": ("start_date",), "medications": ("start_date", "end_date")}
+MEDICATIONS = [
+    {"name": "posaconazole", "start_date": day(6), "end_date": day(40)},
+    {"name": "fluconazole", "start_date": day(50)},  # ongoing
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +66,17 @@ def demo_deidentified(demo) -> list[Patient]:
 def full_patient(patient_id: str = "P0001", **overrides) -> Patient:
     """A patient with every field and every record kind."""
     events = [{"date": day(200), "type": "discontinuation"}, {"date": day(300), "type": "rechallenge"}]
-    return make_patient(patient_id, cycles=3, events=events, **overrides)
+    return make_patient(patient_id, cycles=3, events=events, **{"medications": MEDICATIONS, **overrides})
 
 
 def dates_of(patient: Patient) -> list[tuple[str, dt.date]]:
-    """Every date of a patient but the birth date, with where it is, in a fixed order."""
+    """Every date of a patient but the birth date, with where it is, in a fixed order (absent ones left out)."""
     found = [("diagnosis_date", patient.diagnosis_date)]
     for kind in DATED_KINDS:
-        found += [(f"{kind}[{i}]", record.date) for i, record in enumerate(getattr(patient, kind))]
+        for i, record in enumerate(getattr(patient, kind)):
+            for name in DATE_FIELDS.get(kind, ("date",)):
+                if getattr(record, name) is not None:
+                    found.append((f"{kind}[{i}].{name}", getattr(record, name)))
     return found
 
 
@@ -140,8 +149,8 @@ def test_identifiers_go_clinical_data_stay():
     for kind in DATED_KINDS:
         assert len(getattr(result, kind)) == len(getattr(original, kind))
         for before, after in zip(getattr(original, kind), getattr(result, kind), strict=True):
-            date_field = "start_date" if kind == "cycles" else "date"
-            assert before.model_dump(exclude={date_field}) == after.model_dump(exclude={date_field})
+            date_fields = set(DATE_FIELDS.get(kind, ("date",)))
+            assert before.model_dump(exclude=date_fields) == after.model_dump(exclude=date_fields)
 
 
 def test_every_date_moves_by_the_patients_offset_so_intervals_are_kept(demo, demo_deidentified):
@@ -171,11 +180,11 @@ def test_the_review_of_fields_is_complete():
     texts = set().union(*(fields_of(m, str) for m in models))
     assert dates == {
         "Patient.birth_date", "Patient.diagnosis_date", "Cycle.start_date", "MrdSample.date", "BloodCount.date",
-        "Response.date", "AdverseEvent.date", "Event.date",
+        "Response.date", "AdverseEvent.date", "Event.date", "Medication.start_date", "Medication.end_date",
     }  # fmt: skip
     assert texts == {
         "Patient.patient_id", "Patient.mrn", "Patient.name", "Patient.npm1_type", "CoMutation.gene", "Cycle.regimen",
-        "AdverseEvent.term",
+        "AdverseEvent.term", "Medication.name",
     }  # fmt: skip
     assert "birth_year" in PATIENT_FIELDS and "age_over_89" in PATIENT_FIELDS
 
@@ -250,6 +259,17 @@ def test_regimens_and_npm1_types_keep_only_controlled_values():
     data["cycles"][0]["regimen"] = "Ven + aza at home (Rossi)"
     result = DEID.patient(validate_patient(data))
     assert ([c.regimen for c in result.cycles], result.npm1_type) == ([OTHER_REGIMEN], OTHER_NPM1_TYPE)
+
+
+def test_medication_dates_move_by_the_offset_names_stay_and_ongoing_stays_ongoing():
+    original = full_patient("P7")
+    shift = dt.timedelta(days=DEID.offset_days("P7"))
+    result = DEID.patient(original)
+    assert [(m.name, m.start_date, m.end_date) for m in result.medications] == [
+        ("posaconazole", day(6) + shift, day(40) + shift),
+        ("fluconazole", day(50) + shift, None),
+    ]
+    assert result.medications[0].start_date == result.cycles[0].start_date  # started with cycle 1, as before
 
 
 def test_deidentifying_twice_gives_a_valid_patient():

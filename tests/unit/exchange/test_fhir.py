@@ -18,6 +18,10 @@ from desktop.exchange.fhir_resources import disease_status, resource_id
 from tests.builders import day, make_patient
 
 TODAY = dt.date(2026, 1, 15)
+MEDICATIONS = [
+    {"name": "posaconazole", "start_date": day(6), "end_date": day(40)},
+    {"name": "fluconazole", "start_date": day(50)},  # ongoing
+]
 
 
 def export(patient: Patient, tmp_path: Path) -> list[dict[str, Any]]:
@@ -214,6 +218,24 @@ def test_responses_adverse_events_and_events(tmp_path: Path) -> None:
     assert of_type(resources, "Patient")[0]["deceasedDateTime"] == day(300).isoformat()
 
 
+def test_medications_are_medication_statements(tmp_path: Path) -> None:
+    resources = export(make_patient(medications=MEDICATIONS), tmp_path)
+    [patient] = of_type(resources, "Patient")
+    ended, ongoing = of_type(resources, "MedicationStatement")
+    assert ended == {
+        "resourceType": "MedicationStatement",
+        "id": resource_id("P0001", "medications", 0),
+        "status": "completed",
+        "medicationCodeableConcept": {"text": "posaconazole"},
+        "subject": {"reference": f"urn:uuid:{patient['id']}"},
+        "effectivePeriod": {"start": day(6).isoformat(), "end": day(40).isoformat()},
+    }
+    assert (ongoing["id"], ongoing["status"]) == (resource_id("P0001", "medications", 1), "active")
+    assert ongoing["medicationCodeableConcept"] == {"text": "fluconazole"}
+    assert ongoing["effectivePeriod"] == {"start": day(50).isoformat()}
+    assert of_type(export(make_patient(), tmp_path), "MedicationStatement") == []
+
+
 def test_layout_follows_the_target(tmp_path: Path) -> None:
     assert fhir_layout(tmp_path / "r.fhir.json") == "bundle"
     assert fhir_layout(tmp_path / "r.ndjson") == "ndjson"
@@ -232,6 +254,23 @@ def test_round_trip_every_layout(demo: list[Patient], tmp_path: Path, target: st
     assert write_fhir_bundle(demo, tmp_path / target, done.append) == len(demo)
     assert done == list(range(1, len(demo) + 1))
     assert read_fhir_bundle(tmp_path / target) == demo
+
+
+@pytest.mark.parametrize("target", ["registry.fhir.json", "registry.ndjson", "fhir-export"])
+def test_medications_round_trip_every_layout(demo: list[Patient], tmp_path: Path, target: str) -> None:
+    patients = [
+        make_patient("P0001", medications=MEDICATIONS),
+        *demo[:3],
+        make_patient("P0002", medications=MEDICATIONS[::-1], events=[{"date": day(90), "type": "hsct"}]),
+    ]
+    write_fhir_bundle(patients, tmp_path / target)
+    back = read_fhir_bundle(tmp_path / target)
+    assert back == patients
+    assert [m.name for m in back[-1].medications] == ["fluconazole", "posaconazole"]  # the record order is kept
+    if target == "fhir-export":
+        lines = (tmp_path / target / "MedicationStatement.ndjson").read_text().splitlines()
+        subjects = [json.loads(line)["subject"]["reference"] for line in lines]
+        assert len(subjects) == 4 and all(subject.startswith("Patient/") for subject in subjects)
 
 
 def test_ndjson_uses_relative_references_and_the_folder_one_file_per_type(demo, tmp_path: Path) -> None:

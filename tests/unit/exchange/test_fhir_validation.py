@@ -22,6 +22,7 @@ from fhir.resources.R4B.bundle import Bundle
 from desktop.demo import generate_patients
 from desktop.domain import Patient
 from desktop.exchange.fhir import write_fhir_bundle
+from tests.builders import day, make_patient
 
 TODAY = dt.date(2026, 1, 15)
 COUNT = 200
@@ -86,6 +87,7 @@ def test_required_bindings_and_resource_counts(patients: list[Patient], bundle: 
     allowed_status = {
         "Observation": {"final"},
         "MedicationAdministration": {"completed", "not-done"},
+        "MedicationStatement": {"active", "completed"},
         "Procedure": {"completed"},
     }
     kinds = Counter()
@@ -104,6 +106,27 @@ def test_required_bindings_and_resource_counts(patients: list[Patient], bundle: 
     assert kinds["Specimen"] == sum(len(p.mrd) for p in patients)
     assert kinds["Procedure"] == sum(1 for p in patients for e in p.events if e.type == "hsct")
     assert kinds["MedicationAdministration"] == 2 * sum(len(p.cycles) for p in patients)  # demo regimens are known
+
+
+def test_medication_statements_parse_with_r4b(tmp_path: Path) -> None:
+    """The demo has no medications: a patient with an ended and an ongoing one, whole Bundle and each resource."""
+    medications = [{"name": "posaconazole", "start_date": day(6), "end_date": day(40)},
+                   {"name": "voriconazole", "start_date": day(50)}]  # fmt: skip
+    out = tmp_path / "meds.fhir.json"
+    write_fhir_bundle([make_patient(medications=medications)], out)
+    Bundle.model_validate_json(out.read_text(encoding="utf-8"))
+    resources = [entry["resource"] for entry in json.loads(out.read_text(encoding="utf-8"))["entry"]]
+    statements = [r for r in resources if r["resourceType"] == "MedicationStatement"]
+    for resource in resources:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    parsed = [get_fhir_model_class("MedicationStatement").model_validate(r) for r in statements]
+    assert [(s.status, s.medicationCodeableConcept.text) for s in parsed] == [
+        ("completed", "posaconazole"), ("active", "voriconazole"),
+    ]  # fmt: skip
+    assert [str(s.effectivePeriod.start) for s in parsed] == [day(6).isoformat(), day(50).isoformat()]
+    assert parsed[1].effectivePeriod.end is None
+    known = {f"urn:uuid:{r['id']}" for r in resources}
+    assert all(s["subject"]["reference"] in known for s in statements)
 
 
 def test_runtime_does_not_need_fhir_resources(tmp_path: Path) -> None:

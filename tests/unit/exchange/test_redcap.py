@@ -31,12 +31,18 @@ from tests.builders import day, make_patient
 TODAY = dt.date(2026, 1, 15)
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 INTEGER = re.compile(r"^-?\d+$")
+MEDICATIONS = [
+    {"name": "posaconazole", "start_date": day(6), "end_date": day(40)},
+    {"name": "fluconazole", "start_date": day(50)},  # ongoing
+]
 
 
 def unusual_patients() -> list[Patient]:
-    """Free-text regimen, gene and AE term; co-mutations none found and not tested; tiny and large numbers."""
+    """Free-text regimen, gene and AE term; co-mutations none found and not tested; tiny and large numbers;
+    medications ended and ongoing."""
     free = make_patient("X-FREE", co_mutations=[{"gene": "GATA2", "vaf": 0.00001}, {"gene": "FLT3-ITD"}],
-                        adverse_events=[{"date": day(23), "term": "Hiccups", "grade": 1}])  # fmt: skip
+                        adverse_events=[{"date": day(23), "term": "Hiccups", "grade": 1}],
+                        medications=MEDICATIONS)  # fmt: skip
     cycles = [c.model_copy(update={"regimen": "VEN + gilteritinib", "hma_days": None}) for c in free.cycles]
     return [
         free.model_copy(update={"cycles": cycles}),
@@ -105,6 +111,34 @@ def test_dictionary_is_well_formed(dictionary: dict[str, dict[str, str]]) -> Non
     identifiers = {name for name, row in dictionary.items() if row["Identifier?"] == "y"}
     assert identifiers == {"mrn", "name", "birth_date", "sex"}
     assert choices(dictionary["cyc_regimen"]) == {"1": "VEN-AZA", "2": "VEN-DEC", "3": "VEN-LDAC", OTHER: "Other"}
+
+
+def test_every_record_kind_is_a_repeating_instrument() -> None:
+    assert tuple(RECORD_KINDS) == REPEATING_FORMS
+
+
+def test_medications_instrument(dictionary: dict[str, dict[str, str]], data) -> None:
+    rows = {name: row for name, row in dictionary.items() if row["Form Name"] == "medications"}
+    assert list(rows) == ["med_name", "med_start_date", "med_end_date"]
+    described = {
+        name: (row["Field Type"], row["Text Validation Type OR Show Slider Number"], row["Required Field?"])
+        for name, row in rows.items()
+    }
+    assert described == {
+        "med_name": ("text", "", "y"),
+        "med_start_date": ("text", "date_ymd", "y"),
+        "med_end_date": ("text", "date_ymd", ""),
+    }
+    _, records = data
+    found = [
+        (r["redcap_repeat_instance"], r["med_name"], r["med_start_date"], r["med_end_date"], r["medications_complete"])
+        for r in records
+        if r["record_id"] == "X-FREE" and r["redcap_repeat_instrument"] == "medications"
+    ]
+    assert found == [
+        ("1", "posaconazole", day(6).isoformat(), day(40).isoformat(), "2"),
+        ("2", "fluconazole", day(50).isoformat(), "", "2"),
+    ]
 
 
 def test_repeating_instruments_are_declared(export: Path, dictionary: dict[str, dict[str, str]]) -> None:

@@ -26,6 +26,10 @@ from tests.builders import D0, day, make_patient
 TODAY = dt.date(2026, 1, 15)
 HOSTILE_NAME = '=HYPERLINK("http://x","y")'
 HOSTILE_TERMS = ("-x", "@SUM(A1)", "+1", "'quoted", "=1+1")
+MEDICATIONS = [
+    {"name": "posaconazole", "start_date": day(6), "end_date": day(40)},
+    {"name": "=cmd|' /C calc'!A0", "start_date": day(50)},  # ongoing, formula-like
+]
 
 Writer = Callable[..., int]
 Reader = Callable[..., list[Patient]]
@@ -37,14 +41,17 @@ FORMATS: dict[str, tuple[str, Writer, Reader]] = {
 
 
 def unusual_patients() -> list[Patient]:
-    """Formula-like text, co-mutations not tested and none found, de-identified birth fields, exact floats."""
+    """Formula-like text, co-mutations not tested and none found, de-identified birth fields, exact floats,
+    medications ended and ongoing."""
     terms = [{"date": day(20 + n), "term": term, "grade": 2} for n, term in enumerate(HOSTILE_TERMS)]
-    hostile = make_patient("P0001", name=HOSTILE_NAME, mrn="-0042", npm1_type="@A", adverse_events=terms)
+    hostile = make_patient("P0001", name=HOSTILE_NAME, mrn="-0042", npm1_type="@A", adverse_events=terms,
+                           medications=MEDICATIONS)  # fmt: skip
     cycles = [c.model_copy(update={"regimen": "+VEN, free text", "hma_days": None}) for c in hostile.cycles]
     return [
         hostile.model_copy(update={"cycles": cycles}),
         make_patient("P0002", co_mutations=None, mrn=None, name=None, sex=None),
-        make_patient("P0003", co_mutations=[], birth_date=None, birth_year=1950, name="Ünal, Zoë"),
+        make_patient("P0003", co_mutations=[], birth_date=None, birth_year=1950, name="Ünal, Zoë",
+                     medications=[{"name": "fluconazole", "start_date": day(3)}]),
         make_patient("P0004", co_mutations=[{"gene": "TP53", "vaf": 0.1 + 0.2}], birth_date=None, age_over_89=True,
                      baseline_npm1_abl1_pct=1e-05, mrd=[], counts=[], responses=[], adverse_events=[]),
     ]  # fmt: skip
@@ -84,6 +91,8 @@ def test_round_trip_is_exact(name: str, tmp_path: Path) -> None:
     assert back[1].co_mutations is None and back[2].co_mutations == []
     assert back[0].name == HOSTILE_NAME and [ae.term for ae in back[0].adverse_events] == list(HOSTILE_TERMS)
     assert back[3].co_mutations is not None and back[3].co_mutations[0].vaf == 0.1 + 0.2
+    assert [m.model_dump(exclude_none=True) for m in back[0].medications] == MEDICATIONS
+    assert [m.name for m in back[2].medications] == ["fluconazole"] and back[2].medications[0].end_date is None
     assert json_bytes(back, tmp_path) == json_bytes(patients, tmp_path)
 
 
@@ -117,6 +126,12 @@ def test_csv_text_is_neutralised_and_the_files_carry_a_bom(tmp_path: Path) -> No
     assert terms == [neutralise(term) for term in HOSTILE_TERMS] == ["'-x", "'@SUM(A1)", "'+1", "''quoted", "'=1+1"]
     regimens = {row[3] for row in read_csv_file(tmp_path / "t" / "cycles.csv")[1:] if row[0] == "P0001"}
     assert regimens == {"'+VEN, free text"}
+    assert read_csv_file(tmp_path / "t" / "medications.csv") == [
+        ["patient_id", "name", "start_date", "end_date"],
+        ["P0001", "posaconazole", day(6).isoformat(), day(40).isoformat()],
+        ["P0001", "'=cmd|' /C calc'!A0", day(50).isoformat(), ""],
+        ["P0003", "fluconazole", day(3).isoformat(), ""],
+    ]
     for row in read_csv_file(tmp_path / "t" / "patients.csv")[1:]:  # numbers and dates are never prefixed
         assert not any(cell.startswith("'") for cell in row[3:6] + row[7:8] + row[9:])
 
@@ -158,6 +173,14 @@ def test_xlsx_cells_are_inert_typed_and_the_header_is_frozen(tmp_path: Path) -> 
     assert diagnosis.value == dt.datetime.combine(D0, dt.time())
     mrd_date, npm1 = workbook["mrd"]["B2"], workbook["mrd"]["D2"]
     assert mrd_date.is_date and npm1.data_type == "n" and npm1.value == 12
+    medications = workbook["medications"]
+    assert [cell.value for cell in medications[1]] == ["patient_id", "name", "start_date", "end_date"]
+    start, end = medications["C2"], medications["D2"]
+    assert start.is_date and start.number_format == "yyyy-mm-dd"
+    assert start.value == dt.datetime.combine(day(6), dt.time())
+    assert end.is_date and end.value == dt.datetime.combine(day(40), dt.time())
+    assert (medications["B3"].data_type, medications["B3"].value) == ("s", "'=cmd|' /C calc'!A0")
+    assert medications["D3"].value is None  # ongoing: no end date
 
 
 def test_reading_accepts_a_patients_csv_path_and_missing_record_tables(tmp_path: Path) -> None:
@@ -167,6 +190,45 @@ def test_reading_accepts_a_patients_csv_path_and_missing_record_tables(tmp_path:
     (tmp_path / "t" / "events.csv").unlink()
     (tmp_path / "t" / "mrd.csv").unlink()
     assert read_csv_tables(tmp_path / "t", today=TODAY) == [p.model_copy(update={"mrd": []}) for p in patients]
+
+
+def without_medications(patients: list[Patient]) -> list[Patient]:
+    return [p.model_copy(update={"medications": []}) for p in patients]
+
+
+def test_an_export_without_a_medications_table_still_imports(tmp_path: Path) -> None:
+    """Exports made before contract v2 have no medications table: its absence means no medications."""
+    patients = unusual_patients()
+    write_csv_tables(patients, tmp_path / "t")
+    (tmp_path / "t" / "medications.csv").unlink()
+    assert read_csv_tables(tmp_path / "t", today=TODAY) == without_medications(patients)
+    patients = patients[:3]  # openpyxl saves 15 digits: P0004's 0.1 + 0.2 would not come back exactly
+    write_xlsx_workbook(patients, tmp_path / "r.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    del workbook["medications"]
+    workbook.save(tmp_path / "old.xlsx")
+    assert read_xlsx_workbook(tmp_path / "old.xlsx", today=TODAY) == without_medications(patients)
+
+
+def drop_column(path: Path, column: str) -> None:
+    rows = read_csv_file(path)
+    index = rows[0].index(column)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([row[:index] + row[index + 1 :] for row in rows])
+
+
+def test_a_missing_optional_column_is_absent_in_every_row(tmp_path: Path) -> None:
+    patients = unusual_patients()
+    write_csv_tables(patients, tmp_path / "t")
+    drop_column(tmp_path / "t" / "medications.csv", "end_date")
+    drop_column(tmp_path / "t" / "counts.csv", "blasts_pct")
+    drop_column(tmp_path / "t" / "patients.csv", "co_mutations_tested")
+    back = read_csv_tables(tmp_path / "t", today=TODAY)
+    assert [[m.end_date for m in p.medications] for p in back] == [[None, None], [], [None], []]
+    assert all(c.blasts_pct is None for p in back for c in p.counts)
+    assert [c.wbc for p in back for c in p.counts] == [c.wbc for p in patients for c in p.counts]
+    # without co_mutations_tested, a patient with co-mutation rows was tested, one without is "not tested"
+    assert [p.co_mutations is None for p in back] == [False, True, True, False]
 
 
 def test_reading_a_zip_with_a_folder_inside_and_semicolons(tmp_path: Path) -> None:
@@ -275,17 +337,17 @@ def test_a_duplicate_patient_id_is_named(tmp_path: Path) -> None:
     assert found == ["P0002: patient_id: duplicate patient id, first given in row 3 (patients.csv row 4)"]
 
 
-def test_a_missing_column_and_an_unknown_table_are_named(tmp_path: Path) -> None:
+def test_a_missing_required_column_and_an_unknown_table_are_named(tmp_path: Path) -> None:
     folder = export_folder(tmp_path)
-    rows = [row[:-1] for row in read_csv_file(folder / "counts.csv")]  # drop blasts_pct
-    with (folder / "counts.csv").open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+    drop_column(folder / "counts.csv", "anc")
+    drop_column(folder / "medications.csv", "start_date")
     (folder / "labs.csv").write_text("patient_id,ldh\n", encoding="utf-8")
     found = problems(lambda: read_csv_tables(folder, today=TODAY))
-    assert found[:2] == ["file: labs.csv: unknown table file (a registry has patients.csv, co_mutations.csv, "
-                         "cycles.csv, mrd.csv, counts.csv, responses.csv, adverse_events.csv, events.csv)",
-                         "file: counts.csv: blasts_pct: missing column"]  # fmt: skip
-    assert len(found) == 2
+    assert found == ["file: labs.csv: unknown table file (a registry has patients.csv, co_mutations.csv, "
+                     "cycles.csv, mrd.csv, counts.csv, responses.csv, adverse_events.csv, events.csv, "
+                     "medications.csv)",
+                     "file: counts.csv: anc: missing required column",
+                     "file: medications.csv: start_date: missing required column"]  # fmt: skip
 
 
 def test_every_problem_is_collected_and_a_future_date_is_one(tmp_path: Path) -> None:
@@ -317,7 +379,7 @@ def test_bad_xlsx_cells_are_named_with_their_sheet_row(tmp_path: Path) -> None:
     workbook.save(tmp_path / "r.xlsx")
     assert problems(lambda: read_xlsx_workbook(tmp_path / "r.xlsx", today=TODAY)) == [
         "file: sheet notes: unknown sheet (a registry workbook has patients, co_mutations, cycles, mrd, counts, "
-        "responses, adverse_events, events)",
+        "responses, adverse_events, events, medications)",
         "P0001: mrd[0]: date: not a valid date (expected YYYY-MM-DD): 45000 (sheet mrd row 2)",
         "P0001: counts[0]: date: a date without a time of day is expected: '2023-03-15 12:00:00' (sheet counts row 2)",
         "P0001: adverse_events[0]: grade: not a whole number: 2.5 (sheet adverse_events row 2)",
