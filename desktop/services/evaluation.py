@@ -58,11 +58,15 @@ def evaluate_registry(
 def rules_window(as_of: dt.date) -> RecordWindow:
     """What the rules read of a patient at `as_of`, so a registry-wide evaluation loads only that.
 
-    The rules use every cycle, MRD sample, count, response, event, medication and co-mutation (v2: grade 4
-    cytopenia episodes read every count and the responses before them), but of the adverse events only those
-    of the last 90 days (`clinical.eligibility`). A test checks the results equal a full load.
+    The rules use every cycle, MRD sample, response, event, medication and co-mutation, but of the counts only
+    the latest date, the grade 4 episodes and the dates that end them (§8), and any after a death (§3), and of
+    the adverse events only those of the last 90 days (`clinical.eligibility`). A test checks the results equal
+    a full load. The data errors of a windowed patient name its counts by their place in the window.
     """
-    return RecordWindow(adverse_events_between=(as_of - dt.timedelta(days=RECENT_ADVERSE_EVENT_DAYS), as_of))
+    return RecordWindow(
+        rules_counts_on_or_before=as_of,
+        adverse_events_between=(as_of - dt.timedelta(days=RECENT_ADVERSE_EVENT_DAYS), as_of),
+    )
 
 
 def eligibility_json(evaluations: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from desktop.clinical.dosing import GRADE4_ANC, GRADE4_PLATELETS
 from desktop.domain import RECORD_KINDS, InvalidData, Patient, Problem, Record, validate_patient
 from desktop.store import audit
 from desktop.store.backup import backup_registry
@@ -55,12 +56,14 @@ class StoredPatient:
 class RecordWindow:
     """Narrows what `iter_patients` loads, for readers that need only part of each patient.
 
-    `latest_count_on_or_before`: keep only the counts of each patient's latest count date on or before it;
+    `rules_counts_on_or_before`: keep, of the counts dated on or before it, those the clinical rules read: the
+    latest date, every date with a grade 4 count (ANC < 0.5 or platelets < 25 ×10^9/L, clinical-rules §8) and the
+    date after each such date (where an episode ends), and any date after the patient's first death;
     `adverse_events_between`: keep adverse events dated within (first, last), both included;
     `omit`: record kinds not loaded at all.
     """
 
-    latest_count_on_or_before: dt.date | None = None
+    rules_counts_on_or_before: dt.date | None = None
     adverse_events_between: tuple[dt.date, dt.date] | None = None
     omit: frozenset[str] = frozenset()
 
@@ -94,6 +97,32 @@ class PatientSummary:
             mrd.date if mrd else None, mrd.npm1_copies if mrd else None, mrd.abl1_copies if mrd else None,
             event.type if event else None, event.date if event else None,
         )  # fmt: skip
+
+
+#: The counts of `RecordWindow.rules_counts_on_or_before`, selected by date: the latest, the grade 4 ones (a date
+#: is grade 4 when any count of it is, as the merged count's lowest values are), the next date after each of those,
+#: and those after a death. Each `{which}` takes the patient ids, each `?` the as-of date (see `_rules_counts`).
+_RULES_COUNTS = """(
+  SELECT c.* FROM counts c JOIN (
+    SELECT r.patient_id AS pid, max(r.date) AS date FROM counts r WHERE {which} AND r.date <= ? GROUP BY r.patient_id
+    UNION
+    SELECT r.patient_id, r.date FROM counts r WHERE {which} AND r.date <= ? AND {grade4}
+    UNION
+    SELECT r.patient_id, (SELECT min(n.date) FROM counts n WHERE n.patient_id = r.patient_id AND n.date > r.date
+                          AND n.date <= ?)
+    FROM counts r WHERE {which} AND {grade4}
+    UNION
+    SELECT r.patient_id, r.date FROM counts r JOIN events e ON e.patient_id = r.patient_id AND e.type = 'death'
+    WHERE {which} AND r.date <= ? AND r.date > e.date
+  ) k ON c.patient_id = k.pid AND c.date = k.date
+) r"""
+
+
+def _rules_counts(which: str, ids: tuple[str, ...], as_of: dt.date) -> tuple[str, list[Any]]:
+    """The source and parameters of `_RULES_COUNTS` for the patients selected by `which`."""
+    grade4 = f"(r.anc < {GRADE4_ANC!r} OR r.platelets < {GRADE4_PLATELETS!r})"
+    day = as_of.isoformat()
+    return _RULES_COUNTS.format(which=which, grade4=grade4), [*ids, day, *ids, day, day, *ids, *ids, day]
 
 
 def _date_or_none(value: str | None) -> dt.date | None:
@@ -212,13 +241,9 @@ class Registry:
         if window is not None:
             if kind in window.omit:
                 conditions.append("0")
-            elif kind == "counts" and window.latest_count_on_or_before is not None:
-                source = (
-                    "counts r JOIN (SELECT r.patient_id AS pid, max(r.date) AS latest FROM counts r "
-                    f"WHERE {which} AND r.date <= ? GROUP BY r.patient_id) l "
-                    "ON r.patient_id = l.pid AND r.date = l.latest"
-                )
-                params = [*ids, window.latest_count_on_or_before.isoformat(), *ids]
+            elif kind == "counts" and window.rules_counts_on_or_before is not None:
+                source, params = _rules_counts(which, ids, window.rules_counts_on_or_before)
+                params.extend(ids)
             elif kind == "adverse_events" and window.adverse_events_between is not None:
                 first, last = window.adverse_events_between
                 conditions.append("r.date BETWEEN ? AND ?")
