@@ -134,7 +134,7 @@ class FollowUpView(QWidget):
         self.alerts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.alerts_title = QLabel()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>MRD follow-up schedule</b> (NPM1 MRD timing, ELN 2021)"))
+        layout.addWidget(QLabel("<b>MRD follow-up schedule</b> (NPM1 MRD timing: VenTrack rules §6)"))
         layout.addWidget(self.schedule, 3)
         layout.addWidget(self.alerts_title)
         layout.addWidget(self.alerts, 1)

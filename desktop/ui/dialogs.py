@@ -1,4 +1,5 @@
-"""Small dialogs: confirmations, problem lists, the week's follow-up, parameters, About, file pickers.
+"""Small dialogs: confirmations, problem lists, the week's follow-up, About, file pickers (and the parameters
+dialog, from its own module).
 
 Every dialog is opened non-blocking (`open()`/`show()`) and returned, so the caller (and tests) can drive it.
 """
@@ -17,25 +18,23 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
     QMessageBox,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop import APP_NAME, __version__
-from desktop.clinical.parameters import InvalidParameters, Parameters
+from desktop import APP_NAME, CONTRACT_VERSION, RULES_VERSION, __version__
 from desktop.domain import InvalidData
 from desktop.services.locations import data_dir
 from desktop.services.logging_setup import log_file
 from desktop.ui import wording
+from desktop.ui.parameters_dialog import ParametersDialog, edit_parameters
 
 if TYPE_CHECKING:
     from desktop.ui.session import RegistrySession
 
+__all__ = ["ParametersDialog", "edit_parameters"]  # with the functions below; the dialog has its own module
 REGISTRY_FILTER = "VenTrack registry (*.sqlite *.db);;All files (*)"
 
 
@@ -124,11 +123,14 @@ def show_week_summary(parent: QWidget, session: RegistrySession) -> QDialog:
 
 
 def about(parent: QWidget, session: RegistrySession) -> QMessageBox:
-    """About: version, the decision-support note, where the registry, its backups and the log live."""
+    """About: version with the clinical rules and contract versions it implements, the decision-support note,
+    where the registry, its backups and the log live."""
     log = log_file()
     text = (
         f"<h3>{APP_NAME} {__version__}</h3>"
         "<p>Registry and decision support for venetoclax-based therapy of NPM1-mutated AML.</p>"
+        f"<p>Clinical rules version {RULES_VERSION}, contract version {CONTRACT_VERSION}.<br>"
+        "Help → Clinical rules shows the rules.</p>"
         f"<p><b>{html.escape(wording.DISCLAIMER)}</b></p>"
         f"<p>Registry: {html.escape(str(session.path))}<br>"
         f"Schema version: {session.registry.schema_version}<br>"
@@ -140,64 +142,6 @@ def about(parent: QWidget, session: RegistrySession) -> QMessageBox:
     box.setObjectName("about")
     box.open()
     return box
-
-
-class ParametersDialog(QDialog):
-    """Edit the rules' parameters (validated by `Parameters.from_dict`; the change is audited)."""
-
-    def __init__(self, params: Parameters, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(f"{APP_NAME}: clinical parameters")
-        self.fields: dict[str, QLineEdit] = {}
-        form = QFormLayout()
-        for name, value in params.to_dict().items():
-            edit = QLineEdit(", ".join(value) if isinstance(value, list | tuple) else str(value))
-            edit.textChanged.connect(self._validate)
-            self.fields[name] = edit
-            form.addRow(name.replace("_", " "), edit)
-        self.error = QLabel()
-        self.error.setStyleSheet(f"color: {wording.BAD.name()};")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel("Defaults are those of clinical-rules.md §1. Changes apply to this registry and are audited.")
-        )
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.result_params: Parameters | None = params
-
-    def _values(self) -> dict[str, object]:
-        values: dict[str, object] = {}
-        for name, edit in self.fields.items():
-            text = edit.text().strip()
-            if name == "high_risk_genes":
-                values[name] = [g.strip() for g in text.split(",") if g.strip()]
-            else:
-                try:
-                    values[name] = int(text) if text.lstrip("-").isdigit() else float(text)
-                except ValueError:
-                    values[name] = text
-        return values
-
-    def _validate(self) -> None:
-        try:
-            self.result_params = Parameters.from_dict(self._values())
-            self.error.setText("")
-        except InvalidParameters as error:
-            self.result_params = None
-            self.error.setText(str(error))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.result_params is not None)
-
-
-def edit_parameters(parent: QWidget, params: Parameters) -> Parameters | None:
-    """Show the parameters dialog (modal); the new parameters, or None when cancelled."""
-    dialog = ParametersDialog(params, parent)
-    accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    return dialog.result_params if accepted else None
 
 
 def ask_registry_path(parent: QWidget) -> Path | None:

@@ -1,6 +1,8 @@
 """The discontinuation (TFR) eligibility panel: each criterion met / not met / unknown with its evidence,
-the status and strategy in words, recent grade ≥ 3 adverse events, the parameters used, and an `as of` date
-to replay history. Decision support: the panel says so."""
+the status and the strategy to consider in words, any data error with what to fix, the latest response and
+recent grade ≥ 3 adverse events, the latest cycle's dose against its limit (rules §8) and a grade 4 cytopenia
+in remission with the label's advice, the parameters used, and an `as of` date to replay history. Decision
+support: the panel says so."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from desktop.clinical.evaluation import PatientEvaluation
 from desktop.ui import wording
 from desktop.ui.text_block import TextBlock
 
+WARNING = wording.SEVERITY_COLOUR["warning"]
+
 
 def _label(text: str) -> QLabel:
     label = QLabel(text)
@@ -33,16 +37,17 @@ def _label(text: str) -> QLabel:
 
 
 def evaluation_html(evaluation: PatientEvaluation, base_points: float, with_parameters: bool = False) -> str:
-    """The panel's account of one evaluation as rich text: who and when, status and strategy in words, each
-    criterion with its mark (✓ ✗ ?), the mark's word and its evidence, recent grade ≥ 3 adverse events and,
-    if asked, the parameters used.
+    """The panel's account of one evaluation as rich text: who and when, status and strategy in words, any data
+    error with what to fix, each criterion with its mark (✓ ✗ ?), the mark's word and its evidence, the latest
+    response and recent grade ≥ 3 adverse events (tolerance is the clinician's judgement), the latest cycle's
+    dose against its limit, a grade 4 cytopenia in remission and, if asked, the parameters used.
 
     One document (a `TextBlock`) rather than a label per line: a patient switch lays out one text, once.
     """
     result = evaluation.eligibility
     esc = html.escape
     colour = wording.STATUS_COLOUR.get(result.status)
-    status = wording.ELIGIBILITY[result.status].capitalize()
+    status = wording.sentence(wording.ELIGIBILITY[result.status])
     if result.status == "not_applicable":  # say why: the patient is not on therapy
         status = f"{status}: {wording.STATE[evaluation.state.state]}"
     status_style = f"font-size:{base_points * 1.3:.1f}pt; font-weight:600" + (
@@ -51,9 +56,14 @@ def evaluation_html(evaluation: PatientEvaluation, base_points: float, with_para
     parts = [
         f"<p>Patient {esc(evaluation.patient_id)}, evaluated as of {evaluation.as_of.isoformat()}</p>",
         f"<p style='{status_style}'>{esc(status)}</p>",
-        f"<p>Suggested strategy: {esc(wording.STRATEGY[result.strategy])}</p>",
+        f"<p>Suggested strategy: {esc(wording.strategy_text(result.strategy, bool(evaluation.data_errors)))}</p>",
     ]
-    if result.detail:
+    if evaluation.data_errors:  # the status detail names them: say it in words, with what to fix
+        parts.append(_data_errors_html(evaluation))
+    elif result.status == "insufficient_data":
+        unknown = [wording.CRITERIA[c.id] for c in result.criteria if c.met is None]
+        parts.append(f"<p>Unknown: {esc(', '.join(unknown))}</p>" if unknown else f"<p>{esc(result.detail or '')}</p>")
+    elif result.detail:
         parts.append(f"<p>{esc(result.detail)}</p>")
     rows = []
     for criterion in result.criteria:
@@ -64,17 +74,61 @@ def evaluation_html(evaluation: PatientEvaluation, base_points: float, with_para
             f"</b><br>{esc(criterion.detail)}</td></tr>"
         )
     parts.append(f"<hr><table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}</table><hr>")
+    label, response = wording.response_text(result.latest_responses).split(": ", 1)
+    parts.append(
+        "<p><b>Response and tolerance</b> (the clinician's judgement, beside the criteria)<br>"
+        f"<b>{esc(label)}:</b> {esc(response)}<br>"
+    )
     if result.recent_adverse_events:
         items = "".join(
             f"<li>{ae.date.isoformat()}: {esc(ae.term)}, grade {ae.grade}</li>" for ae in result.recent_adverse_events
         )
-        parts.append(f"<p><b>Grade ≥ 3 adverse events, last 90 days</b></p><ul>{items}</ul>")
+        parts.append(f"<b>Grade ≥ 3 adverse events, last 90 days:</b></p><ul>{items}</ul>")
     else:
-        parts.append("<p><b>Grade ≥ 3 adverse events, last 90 days:</b> none recorded</p>")
+        parts.append("<b>Grade ≥ 3 adverse events, last 90 days:</b> none recorded</p>")
+    parts.append(_dose_html(evaluation))
     if with_parameters:
         values = (f"{esc(name)}: {esc(', '.join(v) if isinstance(v, list | tuple) else str(v))}"
                   for name, v in evaluation.params.to_dict().items())  # fmt: skip
         parts.append(f"<p><b>Parameters used</b><br>{'<br>'.join(values)}</p>")
+    return "".join(parts)
+
+
+def _warning(text: str) -> str:
+    """`⚠ text` in the warning colour, bold: the mark and the words say it, the colour repeats it."""
+    return f"<span style='color:{WARNING.name()}; font-weight:600'>⚠ {html.escape(text)}</span>"
+
+
+def _data_errors_html(evaluation: PatientEvaluation) -> str:
+    errors = evaluation.data_errors
+    items = []
+    for error in errors:
+        problem, fix = wording.data_error_text(error)
+        items.append(f"<li>{html.escape(problem)}.<br><i>To fix:</i> {html.escape(fix)}.</li>")
+    title = "Data error" if len(errors) == 1 else f"{len(errors)} data errors"
+    return (
+        f"<p>{_warning(title)} — the rules read it as missing evidence (rules §3); correct the record:</p>"
+        f"<ul>{''.join(items)}</ul>"
+    )
+
+
+def _dose_html(evaluation: PatientEvaluation) -> str:
+    """The latest cycle's dose and its limit (warning colour above it) with the label's advice, and a grade 4
+    cytopenia in remission during that cycle with the advice for the next one (rules §8)."""
+    dose, esc = evaluation.dose, html.escape
+    parts = ["<p><b>Dose (rules §8), latest cycle</b><br>"]
+    text = wording.dose_text(dose)
+    if dose.cycle is None or dose.limit is None:
+        return f"{parts[0]}{esc(text)}</p>"
+    parts.append(_warning(f"Above the limit: {text}") if dose.above_limit else esc(text))
+    parts.append(f"<br>Cycle started {dose.cycle.start_date.isoformat()}.")
+    if dose.above_limit or dose.limit.drug is not None:
+        parts.append(f" The label advises: {esc(dose.limit.advice())}.")
+    parts.append("</p>")
+    if dose.episode is not None and dose.cytopenia_advice is not None:
+        parts.append(
+            f"<p>{_warning(wording.episode_text(dose))}<br>The label advises: {esc(dose.cytopenia_advice)}.</p>"
+        )
     return "".join(parts)
 
 

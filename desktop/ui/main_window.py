@@ -17,10 +17,11 @@ from desktop.ui import dialogs
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
-from desktop.ui.notice import Notice
+from desktop.ui.notice import Notice, criteria_met_text
 from desktop.ui.patient_browser import PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
+from desktop.ui.rules_window import show_rules
 from desktop.ui.session import RegistrySession
 from desktop.ui.transfer import Transfers
 from desktop.ui.workers import Cancelled, run_task
@@ -231,12 +232,12 @@ class MainWindow(QMainWindow):
         self.view.set_registry_empty(count == 0)
 
     def _notify(self, evaluation: PatientEvaluation, previous: PatientEvaluation | None) -> None:
-        """Pop up once per patient and finding: eligible for discontinuation, or a critical alert."""
+        """Pop up once per patient and finding: every TFR criterion newly met (to discuss), or a critical alert."""
         findings = []
         if evaluation.eligibility.status == "eligible" and (
             previous is None or previous.eligibility.status != "eligible"
         ):
-            findings.append(("eligible", f"{evaluation.patient_id} now meets every discontinuation (TFR) criterion."))
+            findings.append(("eligible", criteria_met_text(evaluation.patient_id)))
         old_codes = {a.code for a in previous.alerts} if previous else set()
         for alert in evaluation.alerts:
             if alert.severity == "critical" and alert.code not in old_codes:
@@ -299,6 +300,8 @@ class MainWindow(QMainWindow):
                              "Ctrl+W", "What is due or overdue this week")  # fmt: skip
         self.parameters_action = a("Clinical &parameters…", self._edit_parameters, None,
                                    "The rules' parameters of this registry (changes are audited)")  # fmt: skip
+        self.rules_action = a("Clinical &rules", lambda: show_rules(self), QKeySequence.StandardKey.HelpContents,
+                              "The clinical rules VenTrack implements (docs/clinical-rules.md)")  # fmt: skip
         self.about_action = a("&About VenTrack", lambda: dialogs.about(self, self.session), None)
         self._build_menus()
 
@@ -327,7 +330,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.parameters_action)
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        help_menu.addActions([self.rules_action, self.about_action])
         tools = self.addToolBar("Main")
         tools.setObjectName("main_toolbar")
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

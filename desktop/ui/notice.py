@@ -1,5 +1,5 @@
-"""The notice: a pop-up inside the main window when a patient becomes eligible for discontinuation or has a
-critical alert.
+"""The notice: a pop-up inside the main window when a patient newly meets every TFR criterion (a planned stop
+to discuss; good tolerance and the decision rest with the clinician) or has a critical alert.
 
 It floats over the top right of the patient's charts (clear of the header's state and eligibility) rather
 than opening a window of its own: it never takes the keyboard from the list being browsed, and a patient
@@ -19,6 +19,11 @@ MARGIN = 12  # pixels from the parent's top and right edges
 MAX_WIDTH = 440
 ICON_SIZE = 32
 BORDER_WIDTH = 2
+
+
+def criteria_met_text(patient_id: str) -> str:
+    """The finding for a patient who newly meets every TFR criterion: something to discuss, not a decision."""
+    return f"{patient_id}: {wording.ELIGIBLE_NOTICE}"
 
 
 class Notice(QFrame):
@@ -80,7 +85,7 @@ class Notice(QFrame):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self)
-        painter.setPen(QPen(wording.BAD if self.critical else wording.GOOD, BORDER_WIDTH))  # critical, or eligible
+        painter.setPen(QPen(wording.BAD if self.critical else wording.GOOD, BORDER_WIDTH))  # critical, or criteria met
         inset = BORDER_WIDTH / 2
         painter.drawRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
 

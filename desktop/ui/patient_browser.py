@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.fonts import unshaped
 from desktop.ui.patient_list import (
     COLUMNS,
+    FILTER_TIPS,
     FILTERS,
     NAME_COLUMN,
     PATIENT_ID_ROLE,
@@ -60,7 +61,7 @@ class PatientBrowser(QWidget):
         for name, (label, _) in FILTERS.items():
             chip = QPushButton(label)
             chip.setCheckable(True)
-            chip.setToolTip(f"Show only patients: {label.lower()} (chips combine: every checked one must hold)")
+            chip.setToolTip(f"Show only patients {FILTER_TIPS[name]} (chips combine: every checked one must hold)")
             chip.toggled.connect(self._chips_changed)
             chip.setStyleSheet("QPushButton { padding: 2px 8px; border-radius: 9px; }")
             self.chips[name] = chip

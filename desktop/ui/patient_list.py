@@ -189,6 +189,8 @@ class PatientTableModel(QAbstractTableModel):
             return RIGHT_ALIGNED
         if role == TOOLTIP_ROLE and column == 9 and row.severity:
             return "Alerts: see the patient's follow-up tab or the alerts dock"
+        if role == TOOLTIP_ROLE and column == 7 and row.status:
+            return f"TFR criteria (rules §4): {wording.ELIGIBILITY[row.status]}"
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -263,11 +265,20 @@ class PatientTableModel(QAbstractTableModel):
 
 
 FILTERS: dict[str, tuple[str, Callable[[PatientRow], bool]]] = {
-    "eligible": ("Eligible", lambda row: row.eligible),
+    "eligible": ("Criteria met", lambda row: row.eligible),
     "overdue": ("MRD overdue", lambda row: row.overdue),
     "critical": ("Critical alerts", lambda row: row.critical),
     "on_therapy": ("On therapy", lambda row: row.on_therapy),
     "off_therapy": ("Off therapy", lambda row: row.off_therapy),
+}
+
+#: Whom each chip keeps ("Show only patients …"), for its tooltip.
+FILTER_TIPS: dict[str, str] = {
+    "eligible": "who meet all TFR criteria (rules §4): a planned stop to discuss, not a decision",
+    "overdue": "with an overdue MRD assessment",
+    "critical": "with a critical alert",
+    "on_therapy": "on venetoclax-based therapy",
+    "off_therapy": "off therapy (treatment-free remission follow-up)",
 }
 
 

@@ -1,4 +1,4 @@
-"""One patient: a header (identity, co-mutations with high risk highlighted, state, strategy) and tabs for the
+"""One patient: a header (identity, co-mutations high risk for TFR highlighted, state, strategy) and tabs for the
 charts, the follow-up schedule and alerts, the records, and the audit history."""
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ class AuditModel(QAbstractTableModel):
 
 
 def header_html(patient: Patient, evaluation: PatientEvaluation, hide_names: bool) -> str:
-    """The patient header: identity, diagnosis, co-mutations (high risk in bold red), state and strategy."""
+    """The patient header: identity, diagnosis, co-mutations (high risk for TFR in bold red), state, the TFR
+    criteria and the strategy to consider."""
     parts = [f"<span style='{ID_STYLE}'>{html.escape(patient.patient_id)}</span>"]
     if not hide_names:
         identity = [patient.name or "", f"MRN {patient.mrn}" if patient.mrn else ""]
@@ -85,12 +86,13 @@ def header_html(patient: Patient, evaluation: PatientEvaluation, hide_names: boo
     line2 = f"<b>Co-mutations:</b> {_co_mutations(patient, evaluation.params)}"
     status = evaluation.eligibility
     colour = wording.STATUS_COLOUR.get(status.status)
-    status_html = html.escape(wording.ELIGIBILITY[status.status])
+    status_html = html.escape(wording.ELIGIBILITY_HEADER[status.status])
     if colour is not None:
         status_html = f"<span style='color:{colour.name()}; font-weight:600'>{status_html}</span>"
+    strategy = wording.strategy_text(status.strategy, bool(evaluation.data_errors))
     line3 = (
         f"<b>State:</b> {wording.STATE[evaluation.state.state]} ({evaluation.state.cycles_started} cycles)  ·  "
-        f"<b>TFR:</b> {status_html}  ·  <b>Strategy:</b> {html.escape(wording.STRATEGY[status.strategy])}"
+        f"<b>TFR criteria:</b> {status_html}  ·  <b>Strategy:</b> {html.escape(strategy)}"
     )
     return "<br>".join((line1, line2, line3))
 
@@ -112,7 +114,7 @@ def _co_mutations(patient: Patient, params: Parameters) -> str:
         if risk is None:
             text = f"<span style='color:{wording.UNKNOWN.name()}'>{text} (risk unknown: no allelic ratio)</span>"
         elif risk:
-            text = f"<span style='color:{wording.BAD.name()}; font-weight:600'>⚠ {text}: high risk</span>"
+            text = f"<span style='color:{wording.BAD.name()}; font-weight:600'>⚠ {text}: {wording.HIGH_RISK}</span>"
         items.append(text)
     return ", ".join(items)
 
@@ -196,7 +198,7 @@ class PatientView(QWidget):
         self._show_header()
         self.charts.show_patient(stored.patient, evaluation)
         self.follow_up.show_evaluation(evaluation)
-        self.records.show_patient(stored)
+        self.records.show_patient(stored, evaluation.params)
         self.audit_model.set_entries(audit or [])
         n = len(evaluation.alerts)
         tab_text = f"&Follow-up ({n} alert{'' if n == 1 else 's'})" if n else "&Follow-up"

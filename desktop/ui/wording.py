@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor
+
+if TYPE_CHECKING:
+    from desktop.clinical.data_errors import DataError
+    from desktop.clinical.dose_review import DoseReview
+    from desktop.domain import Response
 
 DISCLAIMER = "Decision support, not a decision: VenTrack shows evidence and rules; the clinician decides."
 
@@ -16,24 +24,43 @@ STATE = {
     "lost": "lost to follow-up",
 }
 ELIGIBILITY = {
-    "eligible": "eligible for discontinuation",
-    "not_eligible": "not eligible",
+    "eligible": "all TFR criteria met — discuss a planned stop",
+    "not_eligible": "not all TFR criteria met",
     "insufficient_data": "insufficient data",
     "not_applicable": "not applicable",
 }
+#: The patient header's words after "TFR criteria:".
+ELIGIBILITY_HEADER = {
+    "eligible": "all met — discuss a planned stop",
+    "not_eligible": "not all met",
+    "insufficient_data": "insufficient data",
+    "not_applicable": "not applicable",
+}
+#: The list's column and chips: short, and no verdict ("criteria met", not "eligible").
 ELIGIBILITY_SHORT = {
-    "eligible": "eligible",
-    "not_eligible": "not eligible",
+    "eligible": "criteria met",
+    "not_eligible": "not met",
     "insufficient_data": "insufficient data",
     "not_applicable": "n/a",
 }
+#: Strategies (rules §5) as options to consider: the clinician decides.
 STRATEGY = {
-    "observation": "observation (treatment-free remission with MRD monitoring)",
-    "maintenance": "maintenance (continue venetoclax-based therapy)",
-    "transplant_evaluation": "evaluate for allogeneic transplant",
+    "observation": "consider observation without therapy (TFR)",
+    "maintenance": "consider maintenance",
+    "transplant_evaluation": "consider transplant evaluation",
     "continue_therapy": "continue therapy",
-    None: "none (a strategy is suggested only on therapy)",
+    "tfr_monitoring": "TFR monitoring",
+    "rechallenge_evaluation": "consider rechallenge (molecular relapse) or transplant",
+    None: "none (suggested only on or off therapy)",
 }
+#: No strategy for an on-therapy patient with a data error (rules §3, §4).
+STRATEGY_DATA_ERROR = "none until the data error is corrected (rules §3)"
+#: A co-mutation that fails criterion 5: high risk for stopping therapy, by the rules' own list.
+HIGH_RISK = "high risk for TFR (rules §4)"
+#: The notice for a patient who newly meets every criterion (a finding, not a decision).
+ELIGIBLE_NOTICE = (
+    "all TFR criteria met — discuss a planned stop. Good tolerance and the decision rest with the clinician."
+)
 CRITERIA = {
     "on_therapy": "On venetoclax-based therapy",
     "min_cycles": "Enough cycles received",
@@ -57,7 +84,20 @@ ALERT = {
     "thrombocytopenia_grade4": "thrombocytopenia grade 4",
     "thrombocytopenia_grade3": "thrombocytopenia grade 3",
     "anemia_grade3": "anemia grade 3",
-    "tfr_candidate": "TFR candidate",
+    "tfr_candidate": "all TFR criteria met",
+    "venetoclax_dose_above_limit": "venetoclax dose above limit",
+    "cytopenia_in_remission": "grade 4 cytopenia in remission",
+}
+#: Record lists of the exchange file (`cycles[3]`) as a reader names one of their records.
+RECORD_KIND = {
+    "cycles": "cycle",
+    "mrd": "MRD sample",
+    "counts": "blood count",
+    "responses": "response",
+    "adverse_events": "adverse event",
+    "events": "event",
+    "medications": "medication",
+    "co_mutations": "co-mutation",
 }
 SEVERITY_RANK = {"critical": 3, "warning": 2, "info": 1, None: 0}
 EVENT = {
@@ -80,6 +120,11 @@ STATUS_COLOUR = {"eligible": GOOD, "not_eligible": BAD, "insufficient_data": UNK
 SCHEDULE_COLOUR = {"done": GOOD, "due": UNKNOWN, "overdue": BAD, "upcoming": None}
 
 
+def sentence(text: str) -> str:
+    """`text` with its first letter in upper case (`str.capitalize` would lower "TFR")."""
+    return text[:1].upper() + text[1:]
+
+
 def mrd_text(mrd_class: str | None, ratio_pct: float | None) -> str:
     """`negative`, `inadequate`, `MRD-LL 0.5%` or `positive 12.3%` (NPM1/ABL1)."""
     if mrd_class is None or ratio_pct is None:
@@ -88,3 +133,45 @@ def mrd_text(mrd_class: str | None, ratio_pct: float | None) -> str:
         return mrd_class
     label = "MRD-LL" if mrd_class == "mrd_ll" else "positive"
     return f"{label} {ratio_pct:.3g}%"
+
+
+def strategy_text(strategy: str | None, data_error: bool) -> str:
+    """The strategy in words; with none, why (a data error, or a state with no strategy)."""
+    return STRATEGY_DATA_ERROR if strategy is None and data_error else STRATEGY[strategy]
+
+
+def response_text(responses: Sequence[Response]) -> str:
+    """`Latest response: CR on 2024-06-01` (several of that date joined: `CR/CRi`), or that none is recorded."""
+    if not responses:
+        return "Latest response: no response recorded"
+    categories = "/".join(dict.fromkeys(r.category for r in responses))
+    return f"Latest response: {categories} on {responses[0].date.isoformat()}"
+
+
+def dose_text(dose: DoseReview) -> str:
+    """`Cycle 13, 400 mg/day — limit 70 mg/day: posaconazole taken during the cycle` for the latest cycle."""
+    if dose.cycle is None or dose.limit is None:
+        return "No cycle recorded"
+    given = dose.cycle.venetoclax_dose_mg
+    amount = "dose not recorded" if given is None else f"{given:g} mg/day"
+    return f"Cycle {dose.cycle.number}, {amount} — limit {dose.limit.limit_mg:g} mg/day: {dose.limit.reason}"
+
+
+def episode_text(dose: DoseReview) -> str:
+    """The grade 4 cytopenia in remission of the latest cycle: dates, length, which of the course it is."""
+    episode = dose.episode
+    if episode is None:
+        return ""
+    if episode.recovered_on is not None:
+        span = f"from {episode.first.isoformat()} to {episode.recovered_on.isoformat()} (recovered)"
+        span += f", {episode.days} days"
+    else:
+        span = f"from {episode.first.isoformat()}, not recovered by {episode.end.isoformat()}: {episode.days} days"
+    which = "the first of this course" if dose.first_of_course else "not the first of this course"
+    return f"Grade 4 cytopenia in remission ({episode.remission}) {span}; {which}"
+
+
+def data_error_text(error: DataError) -> tuple[str, str]:
+    """A data error in words: (`Cycle of 2024-05-02 (cycles[3]): <problem>`, `<what to fix>`)."""
+    kind = RECORD_KIND.get(error.record.split("[", 1)[0], "record")
+    return f"{sentence(kind)} of {error.date.isoformat()} ({error.record}): {error.problem}", sentence(error.fix)

@@ -33,7 +33,8 @@ def test_the_list_shows_every_patient_with_status_bar_and_evaluations(window, re
     assert window.status_path.text() == str(registry.path)
     assert window.status_schema.text() == f"schema v{registry.schema_version}"
     statuses = {row.texts[COLUMNS.index("Eligibility")] for row in model.rows}
-    assert "…" not in statuses and "eligible" in statuses  # evaluated; the demo always has eligible patients
+    assert "…" not in statuses and "criteria met" in statuses  # evaluated; the demo always has such patients
+    assert not any("eligible" in status for status in statuses)  # the criteria, not a verdict
     assert DISCLAIMER in window.panel.banner.text()
 
 
@@ -65,7 +66,7 @@ def test_selecting_a_patient_shows_header_panel_and_follow_up(window):
     patient_id = first_with(window, lambda e: e.eligibility.status == "eligible")
     select(window, patient_id)
     assert patient_id in window.view.header.text()
-    assert "Eligible for discontinuation" in window.panel.shown_text().splitlines()
+    assert "All TFR criteria met — discuss a planned stop" in window.panel.shown_text().splitlines()
     criteria = panel_criteria(window.panel)
     assert set(criteria) == set(CRITERIA)
     assert {(mark, word) for mark, word, _ in criteria.values()} == {("✓", "met")}
@@ -83,6 +84,10 @@ def test_an_eligible_patient_pops_up_a_notice_once(qtbot, window):
     select(window, patient_id)
     notice = window.notice
     assert notice.isVisible() and patient_id in notice.text() and patient_id in notice.title.text()
+    # a finding to discuss, not a decision: tolerance and the decision are the clinician's
+    assert "all TFR criteria met — discuss a planned stop" in notice.text()
+    assert "Good tolerance and the decision rest with the clinician" in notice.text()
+    assert "eligible" not in notice.text().lower()
     assert notice.isWindow() is False and window.view.isAncestorOf(notice)  # inside the window
     assert window.browser.table.hasFocus()  # browsing goes on: the notice takes no keyboard
 
