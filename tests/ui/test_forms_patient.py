@@ -91,7 +91,7 @@ def test_a_baseline_out_of_range_names_the_unit(qtbot):
     dialog = open_dialog(qtbot)
     dialog.fields["patient_id"].line.setText("P0100")
     dialog.fields["baseline_npm1_abl1_pct"].line.setText("0")
-    assert message(dialog, "baseline_npm1_abl1_pct") == ("Baseline NPM1/ABL1 must be more than 0 and at most 10,000 %")
+    assert message(dialog, "baseline_npm1_abl1_pct") == ("Baseline NPM1/ABL1 must be more than 0 and at most 100,000 %")
 
 
 def test_edit_mode_is_prefilled_and_returns_only_the_changes(qtbot):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from desktop.clinical.evaluation import evaluate_patient
 from desktop.clinical.data_errors import data_errors
+from desktop.clinical.evaluation import evaluate_patient
 from desktop.demo import ARCHETYPES, generate_patients
 from desktop.domain.validation import patient_problems
 

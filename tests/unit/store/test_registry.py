@@ -207,9 +207,9 @@ def test_a_reader_sees_the_last_committed_state_while_a_writer_is_busy(registry)
 def test_a_medication_whose_end_is_before_its_start_is_refused_and_changes_nothing(registry):
     registry.import_patients([make_patient("P1")], "a.json")
     before = registry.audit_log()
-    with pytest.raises(ValidationError, match="end_date\n.*before the start date"):
+    with pytest.raises(ValidationError, match=r"end_date\n.*before the start date"):
         Medication(name="posaconazole", start_date=day(60), end_date=day(59))
-    with pytest.raises(InvalidData, match="medications.*start_date.*before the diagnosis date"):
+    with pytest.raises(InvalidData, match=r"medications.*start_date.*before the diagnosis date"):
         registry.add_record("P1", "medications", Medication(name="posaconazole", start_date=day(-1)))
     ongoing = Medication(name="voriconazole", start_date=day(40))
     record_id = registry.add_record("P1", "medications", ongoing)
