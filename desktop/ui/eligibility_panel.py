@@ -120,6 +120,12 @@ def _dose_html(evaluation: PatientEvaluation) -> str:
     text = wording.dose_text(dose)
     if dose.cycle is None or dose.limit is None:
         return f"{parts[0]}{esc(text)}</p>"
+    if evaluation.state.state != "on_therapy":  # §7 checks the dose only on therapy
+        last = dose.cycle
+        return (
+            f"{parts[0]}Not on therapy: no dose check. Last cycle {last.number}, started "
+            f"{last.start_date.isoformat()}.</p>"
+        )
     parts.append(_warning(f"Above the limit: {text}") if dose.above_limit else esc(text))
     parts.append(f"<br>Cycle started {dose.cycle.start_date.isoformat()}.")
     if dose.above_limit or dose.limit.drug is not None:

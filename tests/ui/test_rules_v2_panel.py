@@ -98,6 +98,9 @@ def test_off_therapy_relapse_suggests_considering_a_rechallenge_in_panel_and_hea
     assert "Suggested strategy: consider rechallenge (molecular relapse) or transplant" in text.splitlines()
     assert "Strategy: consider rechallenge (molecular relapse) or transplant" in examples.view.header.text()
     assert "Suggested strategy: TFR monitoring" in show(examples, "EX-OFF-THERAPY").splitlines()
+    # Off therapy the dose is not checked (rules §7): no limit, no warning for the last cycle of the course.
+    assert "Not on therapy: no dose check. Last cycle 12, started 2022-04-06." in text.splitlines()
+    assert "limit" not in text.split("Dose (rules §8)")[1]
 
 
 def test_a_data_error_is_named_in_words_with_what_to_fix(examples):
