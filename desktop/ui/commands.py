@@ -22,6 +22,7 @@ KIND_LABELS: dict[str, str] = {
     "responses": "response",
     "adverse_events": "adverse event",
     "events": "event",
+    "medications": "medication",
 }
 
 

@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
             for n, (kind, label) in enumerate(
                 [("cycles", "&cycle"), ("mrd", "&MRD sample"), ("counts", "&blood count"), ("responses", "&response"),
                  ("adverse_events", "&adverse event"), ("events", "e&vent (stop, restart, HSCT…)"),
-                 ("co_mutations", "c&o-mutation")], start=1)
+                 ("co_mutations", "c&o-mutation"), ("medications", "med&ication")], start=1)
         }  # fmt: skip
         self.hide_names_action = a("&Hide identifiers", self._toggle_names, "Ctrl+Shift+H",
                                    "De-identified view: hide names, MRN and birth dates")  # fmt: skip

@@ -198,7 +198,7 @@ class PatientView(QWidget):
         self._show_header()
         self.charts.show_patient(stored.patient, evaluation)
         self.follow_up.show_evaluation(evaluation)
-        self.records.show_patient(stored)
+        self.records.show_patient(stored, evaluation.params)
         self.audit_model.set_entries(audit or [])
         n = len(evaluation.alerts)
         tab_text = f"&Follow-up ({n} alert{'' if n == 1 else 's'})" if n else "&Follow-up"

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.domain import RECORD_KINDS, Record
 from desktop.store import StoredPatient
 from desktop.ui.alerts_view import read_only_table
 from desktop.ui.commands import KIND_LABELS
+from desktop.ui.interactions import class_text
 
 Index = QModelIndex | QPersistentModelIndex
 TAB_TITLES = {
@@ -29,12 +31,13 @@ TAB_TITLES = {
     "adverse_events": "Adverse events",
     "events": "Events",
     "co_mutations": "Co-mutations",
+    "medications": "Medications",
 }
 HEADERS = {
     "number": "Cycle",
     "start_date": "Start",
     "regimen": "Regimen",
-    "venetoclax_dose_mg": "Venetoclax (mg)",
+    "venetoclax_dose_mg": "Venetoclax (mg/day)",
     "venetoclax_days": "Venetoclax days",
     "hma_days": "HMA days",
     "date": "Date",
@@ -53,7 +56,11 @@ HEADERS = {
     "gene": "Gene",
     "allelic_ratio": "Allelic ratio",
     "vaf": "VAF",
+    "name": "Medication",
+    "end_date": "End",
 }
+#: Columns derived from the record, after its own fields.
+EXTRA_COLUMNS = {"mrd": "NPM1/ABL1 (%)", "medications": "Venetoclax interaction"}
 
 
 def _cell(value: Any) -> str:
@@ -65,19 +72,22 @@ def _cell(value: Any) -> str:
 
 
 class RecordsModel(QAbstractTableModel):
-    """The records of one kind; MRD rows also show the derived NPM1/ABL1 ratio."""
+    """The records of one kind; MRD rows also show the derived NPM1/ABL1 ratio, medications their interaction
+    class (of the parameters shown) and "ongoing" without an end date."""
 
     def __init__(self, kind: str, parent: Any = None):
         super().__init__(parent)
         self.kind = kind
         self.fields = list(RECORD_KINDS[kind].model_fields)
-        self.extra = ["NPM1/ABL1 (%)"] if kind == "mrd" else []
+        self.extra = [EXTRA_COLUMNS[kind]] if kind in EXTRA_COLUMNS else []
         self.records: list[Record] = []
         self.ids: list[int] = []
+        self.params: Parameters = DEFAULT_PARAMETERS
 
-    def set_records(self, records: list[Record], ids: list[int]) -> None:
+    def set_records(self, records: list[Record], ids: list[int], params: Parameters | None = None) -> None:
         self.beginResetModel()
         self.records, self.ids = records, ids
+        self.params = params or self.params
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -97,15 +107,21 @@ class RecordsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column < len(self.fields):
-                return _cell(getattr(record, self.fields[column]))
+                value = getattr(record, self.fields[column])
+                return "ongoing" if value is None and self.fields[column] == "end_date" else _cell(value)
+            if self.kind == "medications":
+                return class_text(record.name, self.params)  # type: ignore[attr-defined]
             npm1, abl1 = record.npm1_copies, record.abl1_copies  # type: ignore[attr-defined]
             if not npm1:
                 return "not detected"
             ratio = npm1 / abl1 * 100
             return f"{ratio:.3g}" if ratio < 1000 else f"{ratio:,.0f}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            value = getattr(record, self.fields[column]) if column < len(self.fields) else 0.0
-            if isinstance(value, int | float):
+            if column < len(self.fields):
+                numeric = isinstance(getattr(record, self.fields[column]), int | float)
+            else:
+                numeric = self.kind == "mrd"  # the ratio; a medication's interaction is text
+            if numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -157,12 +173,12 @@ class RecordsView(QWidget):
         """Bring a kind's tab forward."""
         self.tabs.setCurrentIndex(list(TAB_TITLES).index(kind))
 
-    def show_patient(self, stored: StoredPatient | None) -> None:
-        """Fill every tab from a stored patient (empty when None)."""
+    def show_patient(self, stored: StoredPatient | None, params: Parameters | None = None) -> None:
+        """Fill every tab from a stored patient (empty when None); `params` name the medications' interactions."""
         for kind, model in self.models.items():
             records = list(getattr(stored.patient, kind) or []) if stored else []
             ids = list(stored.record_ids.get(kind, [])) if stored else []
-            model.set_records(records, ids)
+            model.set_records(records, ids, params)
             self.tabs.setTabText(list(TAB_TITLES).index(kind), f"{TAB_TITLES[kind]} ({len(records)})")
         for button in (self.add_button, self.edit_button, self.delete_button):
             button.setEnabled(stored is not None)

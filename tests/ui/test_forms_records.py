@@ -105,7 +105,7 @@ def test_new_mrd_sample_is_dated_today_with_the_last_specimen(qtbot):
 @pytest.mark.parametrize("kind", [k for k in RECORD_KINDS if k not in ("cycles", "co_mutations")])
 def test_dated_records_start_today_and_ask_before_shouting(qtbot, patient, kind):
     dialog = open_dialog(qtbot, kind, patient)
-    assert dialog.fields["date"].read()[0] == TODAY
+    assert dialog.fields["start_date" if kind == "medications" else "date"].read()[0] == TODAY
     assert not dialog.ok_button.isEnabled()  # something required is still empty
     assert all(message(dialog, name) == "" for name in dialog.fields)  # nothing typed yet: no red messages
     assert dialog.summary.text().startswith("To fill in:")
@@ -181,7 +181,7 @@ def test_anc_out_of_range_is_named_beside_anc_with_its_unit(qtbot, patient):
 def test_a_dose_limit_says_which_bound_is_excluded(qtbot, patient):
     dialog = open_dialog(qtbot, "cycles", patient)
     type_into(qtbot, dialog, "venetoclax_dose_mg", "0")
-    assert message(dialog, "venetoclax_dose_mg") == "Venetoclax dose must be more than 0 and at most 1,200 mg"
+    assert message(dialog, "venetoclax_dose_mg") == "Venetoclax dose must be more than 0 and at most 1,200 mg/day"
     type_into(qtbot, dialog, "venetoclax_days", "35")
     assert message(dialog, "venetoclax_days") == "Venetoclax days must be between 0 and 28 days"
 
@@ -320,7 +320,8 @@ def test_editing_an_optional_value_to_empty_gives_none(qtbot, patient):
 
 
 def test_every_kind_opens_in_edit_mode_valid_and_unchanged(qtbot):
-    full = make_patient("P1", events=[{"date": day(400), "type": "discontinuation"}])
+    full = make_patient("P1", events=[{"date": day(400), "type": "discontinuation"}],
+                        medications=[{"name": "posaconazole", "start_date": day(6), "end_date": day(60)}])  # fmt: skip
     for kind in RECORD_KINDS:
         record = getattr(full, kind)[0]
         dialog = open_dialog(qtbot, kind, full, record)

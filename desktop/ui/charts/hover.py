@@ -85,7 +85,7 @@ class PointHover:
         self.label.setAnchor((1.02 if right else -0.02, -0.35 if high else 1.35))  # clear of the point's row
         self.label.setText(self.text_of(index))
         self.label.setPos(x, y)
-        self.label.show()
+        self.label.setVisible(True)  # pyqtgraph's setVisible also scales the text to the view (show() does not)
         if not self.x_only:
             self.ring.setData([x], [y])
             self.ring.show()

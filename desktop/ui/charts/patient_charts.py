@@ -23,6 +23,7 @@ from desktop.domain import Patient
 from desktop.ui import wording
 from desktop.ui.charts.axes import DateAxis, MrdAxis
 from desktop.ui.charts.counts_chart import LANE_ORDER, CountsChart, LaneAxis
+from desktop.ui.charts.drug_rows import ROW_PX
 from desktop.ui.charts.events import EventLines
 from desktop.ui.charts.export import export_png, export_svg
 from desktop.ui.charts.grid import GridLines
@@ -110,7 +111,9 @@ class PatientCharts(QWidget):
         self.counts = self.count_chart.lanes  # top first: ANC, platelets, hemoglobin
         self.timeline = TimelineChart(self.plots[-1], self.overlays[-1], self.theme)
         self.events = EventLines(self.overlays, self.theme)
-        self.hovers: list[PointHover] = [self.mrd.hover, *(c.hover for c in self.counts), self.timeline.hover]
+        self.hovers: list[PointHover] = [self.mrd.hover, *(c.hover for c in self.counts), self.timeline.hover,
+                                         self.timeline.drugs.hover]  # fmt: skip
+        self.drug_rows = 0
         self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
         self.canvas.resized.connect(self._fit_legend)
         self.empty = QLabel("No patient selected")
@@ -141,6 +144,7 @@ class PatientCharts(QWidget):
         self._fit_legend()
         self.count_chart.show(merged_counts(patient.counts, evaluation.as_of), evaluation.params)
         self.timeline.show(patient, evaluation)
+        self._fit_drug_rows(self.timeline.drugs.count)
         self.events.show([e for e in patient.events if e.date <= evaluation.as_of], evaluation.as_of)
         if self.stack.currentWidget() is not self.canvas:
             self.stack.setCurrentWidget(self.canvas)
@@ -155,6 +159,7 @@ class PatientCharts(QWidget):
         self.legend.show(None)
         self.count_chart.show([], None)
         self.timeline.show(None, None)
+        self._fit_drug_rows(0)
         self.events.show([], None)
         self.stack.setCurrentWidget(self.empty)
 
@@ -202,6 +207,21 @@ class PatientCharts(QWidget):
         if text != self.hovered:
             self.hovered = text
             self.point_hovered.emit(text)
+
+    def _fit_drug_rows(self, rows: int) -> None:
+        """Give the timeline the height of its drug rows (taken from the other plots); none: the layout as before.
+
+        The layout first gives each plot its preferred height, then shares the rest by stretch: a preferred
+        height taller by the rows (and by the timeline's share of the rest they take) makes the timeline about
+        that much taller, the lane of the cycles keeping its height (stretch factors would not do it)."""
+        if rows == self.drug_rows:
+            return
+        self.drug_rows = rows
+        timeline = self.plots[-1]
+        timeline.setPreferredHeight(-1)  # its own size hint again
+        if rows:
+            share = ROW_STRETCH[-1] / sum(ROW_STRETCH)
+            timeline.setPreferredHeight(timeline.preferredHeight() + rows * ROW_PX / (1 - share))
 
     def _set_title(self, text: str) -> None:
         if text != self.title.text:

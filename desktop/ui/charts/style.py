@@ -32,6 +32,11 @@ EVENT_COLOURS = {
 }
 REGIMEN_COLOURS = {"VEN-AZA": "#4f86c6", "VEN-DEC": "#9c6ade", "VEN-LDAC": "#d9912f"}
 OTHER_REGIMEN = "#7f8c8d"
+#: Interacting drugs on the timeline, by class (clinical-rules §8): Okabe–Ito hues, told apart with colour-blind
+#: vision; the label names the class as well. Strongest first: vermillion, reddish purple, orange, sky blue.
+DRUG_CLASS_COLOURS = {"posaconazole": "#d55e00", "strong_cyp3a": "#cc79a7", "moderate_cyp3a": "#e69f00",
+                      "pgp": "#56b4e9"}  # fmt: skip
+DRUG_FILL_ALPHA = 110  # of 255: the drug's name stays readable over its bar
 GRADE_RGBA = {4: (214, 69, 69, 70), 3: (224, 138, 30, 48)}
 GRADE_TEXT = {4: "#c43c3c", 3: "#c27415"}
 RECOVERY_COLOUR = "#2e9d4f"

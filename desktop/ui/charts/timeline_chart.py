@@ -1,5 +1,6 @@
 """The treatment timeline: a bar per cycle over its venetoclax days (the nominal cycle length when unknown),
-coloured by regimen, numbered above; regimen and dose written under the bar where they change.
+coloured by regimen, numbered above; regimen and dose written under the bar where they change; interacting
+drugs in rows under the lane (`drug_rows.py`).
 
 Change notes take two rows under the bars; a note that would overlap another on both rows at the current
 zoom is hidden until there is room (zoom in), so texts never print over each other. Every cycle's regimen
@@ -13,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import Cycle, Patient
+from desktop.ui.charts.drug_rows import DrugRows
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.overlay import Label, MarkPool, Overlay
 from desktop.ui.charts.style import DAY, OTHER_REGIMEN, REGIMEN_COLOURS, Theme, pen, small_font, style_plot, to_x
@@ -62,14 +64,15 @@ class TimelineChart:
         self.numbers: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5))
         self.notes: MarkPool[Label] = MarkPool(lambda: overlay.label(self.theme.foreground, 7.5))
         self.brushes = {regimen: QBrush(QColor(colour)) for regimen, colour in REGIMEN_COLOURS.items()}
-        self.hover = PointHover(plot, theme, radius=18, x_only=True)
+        self.hover = PointHover(plot, theme, radius=18, x_only=True, y_band=(0.0, 1.0))  # not over the drug rows
+        self.drugs = DrugRows(plot, overlay, theme)
         self.theme = theme
         self.count = 0
         self._notes: list[tuple[Label, float, float]] = []  # note, left x, width in pixels
         self._numbers: list[tuple[Label, float, float]] = []  # cycle number, centre x, width in pixels
         self._line_px = QFontMetricsF(small_font(7.5)).height()
         plot.vb.sigXRangeChanged.connect(self.place_notes)
-        plot.vb.sigResized.connect(self.place_notes)
+        plot.vb.sigResized.connect(self._resized)
         self.apply_theme(theme)
         self.show(None, None)
 
@@ -81,6 +84,11 @@ class TimelineChart:
         for label in (*self.numbers.marks, *self.notes.marks):
             label.set_colour(theme.foreground)
         self.hover.apply_theme(theme)
+        self.drugs.apply_theme(theme)
+
+    def _resized(self, *_: object) -> None:
+        self.drugs.layout()  # the drug rows keep their pixel height: the lane's y range changes first
+        self.place_notes()
 
     def note_texts(self) -> list[str]:
         """Every change note of the patient shown, including those hidden for lack of room."""
@@ -93,11 +101,11 @@ class TimelineChart:
     def place_notes(self, *_: object) -> None:
         """Put each change note on the first row where it does not overlap the previous one, else hide it;
         show the cycle numbers that have room (the latest always)."""
-        (x0, x1), width = self.plot.vb.viewRange()[0], self.plot.vb.width()
+        ((x0, x1), (y0, y1)), width = self.plot.vb.viewRange(), self.plot.vb.width()
         if width <= 0:  # not laid out yet
             return
         pixel = (x1 - x0) / width  # x units per pixel at the current zoom (viewPixelSize would map the view)
-        line = self._line_px / max(self.plot.vb.height(), 1.0)  # a text line in the lane's 0–1 height
+        line = self._line_px * (y1 - y0) / max(self.plot.vb.height(), 1.0)  # a text line in view units
         top = BAR_BOTTOM - 0.02
         rows = max(1, min(NOTE_ROWS, int(top / line)))
         ends = [-float("inf")] * rows
@@ -117,7 +125,7 @@ class TimelineChart:
             label.set_visible(shown)
 
     def show(self, patient: Patient | None, evaluation: PatientEvaluation | None) -> None:
-        """Draw the cycles started on or before the evaluation date (None clears)."""
+        """Draw the cycles and interacting drugs started on or before the evaluation date (None clears)."""
         cycles: list[Cycle] = []
         if patient is not None and evaluation is not None:
             cycles = sorted((c for c in patient.cycles if c.start_date <= evaluation.as_of), key=lambda c: c.number)
@@ -140,6 +148,7 @@ class TimelineChart:
         for label, (n, text) in zip(self.notes.take(len(notes)), notes, strict=True):
             label.set_text(text)
             self._notes.append((label, float(starts[n]), label.text_width_px))
+        self.drugs.show(patient, evaluation.params if evaluation else None, evaluation.as_of if evaluation else None)
         self.place_notes()
         self.hover.set_points(
             centres,

@@ -105,3 +105,41 @@ class OptionalDateField(DateField):
     def on_change(self, callback: Callable[[], None]) -> None:
         super().on_change(callback)
         self.known.toggled.connect(lambda _: callback())
+
+
+class EndDateField(DateField):
+    """An end date that may not have come yet: an "ongoing" check box (checked = no end date, the default)
+    disables the date; unchecking it offers `default` (today) as the last day."""
+
+    def __init__(self, name: str, label: str, default: dt.date, hint: str = ""):
+        super().__init__(name, label, hint or "Last day taken (YYYY-MM-DD); check “ongoing” while it is still taken")
+        self.default = default
+        self.ongoing = QCheckBox("ongoing")
+        self.ongoing.setObjectName(f"{name}_ongoing")
+        self.ongoing.setToolTip("Checked while it is still taken (no end date); uncheck to enter the last day")
+        self.line_layout.insertWidget(0, self.ongoing)
+        self.date_edit.setSpecialValueText("no end date")
+        self.ongoing.toggled.connect(self._ongoing_toggled)
+        self.ongoing.setChecked(True)
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.ongoing, self.date_edit]
+
+    def _ongoing_toggled(self, ongoing: bool) -> None:
+        self.date_edit.setEnabled(not ongoing)
+        if ongoing:
+            self.date_edit.setDate(self.date_edit.minimumDate())  # shows "no end date"
+        elif self.date_edit.date() == self.date_edit.minimumDate():
+            self.date_edit.setDate(to_qdate(self.default))
+
+    def read(self) -> tuple[Any, str | None]:
+        return (None, None) if self.ongoing.isChecked() else (from_qdate(self.date_edit.date()), None)
+
+    def write(self, value: dt.date | None) -> None:
+        self.ongoing.setChecked(value is None)
+        if value is not None:
+            self.date_edit.setDate(to_qdate(value))
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        super().on_change(callback)
+        self.ongoing.toggled.connect(lambda _: callback())

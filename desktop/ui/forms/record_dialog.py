@@ -13,6 +13,7 @@ from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.domain import RECORD_KINDS, Patient, Record
 from desktop.domain.validation import patient_problems
 from desktop.ui.forms.constraints import error_sentence, limits
+from desktop.ui.forms.dose_notes import CycleDoseNote, MedicationNote
 from desktop.ui.forms.fields import MISSING
 from desktop.ui.forms.form import GENERAL, EntryDialog, Problems
 from desktop.ui.forms.mrd_preview import MrdPreview
@@ -50,7 +51,8 @@ class RecordDialog(EntryDialog):
         self.others = [r for i, r in enumerate(existing) if i != self.index]
         name = KIND_NAMES[kind]
         title = f"Edit {name}" if record is not None else f"Add {name}"
-        super().__init__(f"{title} — {patient.patient_id}", record_fields(kind), "Save" if record else "Add", parent)
+        fields = record_fields(kind, self.params, self.today)
+        super().__init__(f"{title} — {patient.patient_id}", fields, "Save" if record else "Add", parent)
         self.header.setText(f"Patient <b>{patient.patient_id}</b> · diagnosed {patient.diagnosis_date}")
         self.header.show()
         self.preview: MrdPreview | None = None
@@ -58,6 +60,11 @@ class RecordDialog(EntryDialog):
             self.preview = MrdPreview(patient.baseline_npm1_abl1_pct, self.params)
             label = QLabel("NPM1/ABL1")
             self.form.addRow(label, self.preview)
+        self.dose_note: CycleDoseNote | MedicationNote | None = None
+        if kind == "cycles":
+            self.dose_note = CycleDoseNote(self.fields, patient, self.params)
+        elif kind == "medications":
+            self.dose_note = MedicationNote(self.fields, patient, self.params, self.others)  # type: ignore[arg-type]
         values = (
             record.model_dump() if record is not None else new_record_values(kind, patient, self.today, self.params)
         )
@@ -130,6 +137,10 @@ class RecordDialog(EntryDialog):
         return f"{label}: {reason}"
 
     def after_check(self) -> None:
+        if self.dose_note is not None:
+            self.dose_note.update(self.colour)
+            if self.valid and self.dose_note.warns:
+                self.summary.setText("Enter saves despite the dose warning · Esc cancels")
         if self.preview is not None:
             npm1, _ = self.fields["npm1_copies"].read()
             abl1, _ = self.fields["abl1_copies"].read()

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from desktop.clinical.parameters import Parameters
+from desktop.clinical.dosing import POSACONAZOLE
+from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.domain import (
     COMMON_ADVERSE_EVENT_TERMS,
     COMMON_GENES,
@@ -23,7 +24,7 @@ from desktop.domain import (
     Patient,
 )
 from desktop.ui.forms.constraints import limits
-from desktop.ui.forms.dates import DateField
+from desktop.ui.forms.dates import DateField, EndDateField
 from desktop.ui.forms.fields import ChoiceField, FormField, NumberField, TextField
 
 COUNT_UNIT = "×10⁹/L"
@@ -37,6 +38,7 @@ KIND_NAMES: dict[str, str] = {
     "responses": "response assessment",
     "adverse_events": "adverse event",
     "events": "event",
+    "medications": "medication",
 }
 SPECIMEN_TEXT = {"BM": "BM (bone marrow)", "PB": "PB (peripheral blood)"}
 RESPONSE_TEXT = {
@@ -85,7 +87,7 @@ def _cycle() -> list[FormField]:
         NumberField("number", "Cycle &number", limits(Cycle, "number")),
         DateField("start_date", "&Start date", "First day of the cycle (YYYY-MM-DD)"),
         TextField("regimen", "&Regimen", KNOWN_REGIMENS, hint="A listed regimen or any other, typed in full"),
-        NumberField("venetoclax_dose_mg", "Venetoclax &dose", limits(Cycle, "venetoclax_dose_mg"), unit="mg",
+        NumberField("venetoclax_dose_mg", "Venetoclax &dose", limits(Cycle, "venetoclax_dose_mg"), unit="mg/day",
                     hint="Daily venetoclax dose"),
         NumberField("venetoclax_days", "&Venetoclax days", limits(Cycle, "venetoclax_days"), unit="days",
                     hint="Days of venetoclax in this cycle"),
@@ -138,6 +140,21 @@ def _event() -> list[FormField]:
     return [_date(), ChoiceField("type", "&Type", choices, placeholder="choose…")]
 
 
+def interacting_drugs(params: Parameters) -> list[str]:
+    """Every drug of the parameters' interaction lists, and posaconazole, in alphabetical order."""
+    lists = (params.strong_cyp3a_inhibitors, params.moderate_cyp3a_inhibitors, params.pgp_inhibitors)
+    return sorted({POSACONAZOLE, *(name for names in lists for name in names)})
+
+
+def _medication(params: Parameters, today: dt.date) -> list[FormField]:
+    return [
+        TextField("name", "&Medication", interacting_drugs(params), width=220, placeholder="generic name",
+                  hint="Generic name; the list holds the drugs that change the venetoclax dose (others may be typed)"),
+        DateField("start_date", "&Start date", "First day taken (YYYY-MM-DD)"),
+        EndDateField("end_date", "&End date", today),
+    ]  # fmt: skip
+
+
 FIELDS: dict[str, Callable[[], list[FormField]]] = {
     "co_mutations": _co_mutation,
     "cycles": _cycle,
@@ -149,8 +166,10 @@ FIELDS: dict[str, Callable[[], list[FormField]]] = {
 }
 
 
-def record_fields(kind: str) -> list[FormField]:
-    """New input fields for a record of `kind`, in entry order."""
+def record_fields(kind: str, params: Parameters = DEFAULT_PARAMETERS, today: dt.date | None = None) -> list[FormField]:
+    """New input fields for a record of `kind`, in entry order (medications: the drug list of `params`)."""
+    if kind == "medications":
+        return _medication(params, today or dt.date.today())
     return FIELDS[kind]()
 
 
@@ -165,6 +184,8 @@ def new_record_values(kind: str, patient: Patient, today: dt.date, params: Param
         return {"number": max(c.number for c in patient.cycles) + 1, "start_date": start, **copied}
     if kind == "co_mutations":
         return {}
+    if kind == "medications":
+        return {"start_date": today}
     values: dict[str, Any] = {"date": today}
     if kind == "mrd":
         latest = max(patient.mrd, key=lambda s: s.date, default=None)
