@@ -74,6 +74,7 @@ def record_row(kind: str, record: Record) -> tuple[Any, ...]:
 def _builder(kind: str) -> Callable[[Sequence[Any]], Record]:
     """A fast row → record function for `kind`, compiled once (registry rows are already validated)."""
     columns = RECORD_COLUMNS[kind]
+
     def read(i: int, column: str) -> str:
         if column in _DATE_COLUMNS:
             return f"fromiso(v[{i}])"
