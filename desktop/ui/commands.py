@@ -13,17 +13,7 @@ from PySide6.QtGui import QUndoCommand
 from desktop.domain import InvalidData, Patient, Record
 from desktop.store import RegistryError
 from desktop.ui.session import RegistrySession
-
-KIND_LABELS: dict[str, str] = {
-    "co_mutations": "co-mutation",
-    "cycles": "cycle",
-    "mrd": "MRD sample",
-    "counts": "blood count",
-    "responses": "response",
-    "adverse_events": "adverse event",
-    "events": "event",
-    "medications": "medication",
-}
+from desktop.ui.wording import RECORD_KIND
 
 
 class _Edit(QUndoCommand):
@@ -78,7 +68,7 @@ class _RecordEdit(_Edit):
 
 class AddRecord(_RecordEdit):
     def __init__(self, session: RegistrySession, patient_id: str, kind: str, record: Record, record_id: int):
-        super().__init__(session, patient_id, kind, record_id, f"Add {KIND_LABELS[kind]} to {patient_id}")
+        super().__init__(session, patient_id, kind, record_id, f"Add {RECORD_KIND[kind]} to {patient_id}")
         self.record = record
 
     def apply(self) -> None:
@@ -90,7 +80,7 @@ class AddRecord(_RecordEdit):
 
 class UpdateRecord(_RecordEdit):
     def __init__(self, session: RegistrySession, patient_id: str, kind: str, record_id: int, old: Record, new: Record):
-        super().__init__(session, patient_id, kind, record_id, f"Edit {KIND_LABELS[kind]} of {patient_id}")
+        super().__init__(session, patient_id, kind, record_id, f"Edit {RECORD_KIND[kind]} of {patient_id}")
         self.old, self.new = old, new
 
     def apply(self) -> None:
@@ -102,7 +92,7 @@ class UpdateRecord(_RecordEdit):
 
 class DeleteRecord(_RecordEdit):
     def __init__(self, session: RegistrySession, patient_id: str, kind: str, record_id: int, old: Record):
-        super().__init__(session, patient_id, kind, record_id, f"Delete {KIND_LABELS[kind]} of {patient_id}")
+        super().__init__(session, patient_id, kind, record_id, f"Delete {RECORD_KIND[kind]} of {patient_id}")
         self.old = old
 
     def apply(self) -> None:

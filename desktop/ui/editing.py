@@ -12,8 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 
 from desktop.domain import InvalidData
-from desktop.ui import commands, dialogs
-from desktop.ui.commands import KIND_LABELS
+from desktop.ui import commands, dialogs, wording
 from desktop.ui.forms import PatientDialog, RecordDialog
 
 if TYPE_CHECKING:
@@ -99,7 +98,7 @@ class Editing(QObject):
         def accept(d: RecordDialog) -> None:
             record_id = commands.add_record(self.session, patient_id, kind, d.record())
             self.window.view.records.select_record(kind, record_id)
-            self.window.statusBar().showMessage(f"Added {KIND_LABELS[kind]} to {patient_id}", 5000)
+            self.window.statusBar().showMessage(f"Added {wording.RECORD_KIND[kind]} to {patient_id}", 5000)
 
         self._open(dialog, accept)
 
@@ -129,7 +128,7 @@ class Editing(QObject):
             return
         self.current_dialog = dialogs.confirm(
             self.window,
-            f"Delete this {KIND_LABELS[kind]} of {patient_id}? Edit → Undo restores it.",
+            f"Delete this {wording.RECORD_KIND[kind]} of {patient_id}? Edit → Undo restores it.",
             lambda: commands.delete_record(self.session, patient_id, kind, record_id),
-            action=f"Delete {KIND_LABELS[kind]}",
+            action=f"Delete {wording.RECORD_KIND[kind]}",
         )

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.domain import RECORD_KINDS, Record
 from desktop.store import StoredPatient
+from desktop.ui import wording
 from desktop.ui.alerts_view import read_only_table
-from desktop.ui.commands import KIND_LABELS
 from desktop.ui.interactions import class_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -206,4 +206,4 @@ class RecordsView(QWidget):
     @staticmethod
     def kind_label(kind: str) -> str:
         """`cycle`, `MRD sample`, …"""
-        return KIND_LABELS[kind]
+        return wording.RECORD_KIND[kind]

@@ -49,10 +49,10 @@ def registry(tmp_path, demo_patients):
     registry.close()
 
 
-def open_window(qtbot, registry, settings) -> MainWindow:
-    """A shown main window whose registry-wide evaluation has finished (no start-up summary)."""
+def open_window(qtbot, registry, settings, today: dt.date = TODAY) -> MainWindow:
+    """A shown main window whose registry-wide evaluation at `today` has finished (no start-up summary)."""
     settings.setValue("show_week_summary", False)
-    session = RegistrySession(registry, today=lambda: TODAY)
+    session = RegistrySession(registry, today=lambda: today)
     with qtbot.waitSignal(session.evaluations_ready, timeout=20000):
         window = MainWindow(session, settings)
         qtbot.addWidget(window)

@@ -17,9 +17,9 @@ from desktop.store import Registry
 from desktop.ui import wording
 from desktop.ui.main_window import MainWindow
 from desktop.ui.patient_list import FILTER_TIPS, FILTERS
-from desktop.ui.session import RegistrySession
 from tests.builders import patient_dict
 from tests.examples_data import EXAMPLES
+from tests.ui.conftest import open_window
 
 AS_OF = dt.date(2024, 10, 1)
 WARNING = wording.SEVERITY_COLOUR["warning"].name()
@@ -34,13 +34,7 @@ def examples(qtbot, tmp_path, settings):
     data["cycles"][1]["number"], data["cycles"][2]["number"] = 3, 2  # numbers that do not follow the dates
     broken = validate_patient(data)
     registry.import_patients([*patients, broken], source="examples")
-    settings.setValue("show_week_summary", False)
-    session = RegistrySession(registry, today=lambda: AS_OF)
-    with qtbot.waitSignal(session.evaluations_ready, timeout=20000):
-        window = MainWindow(session, settings)
-        qtbot.addWidget(window)
-        window.show()
-    yield window
+    yield open_window(qtbot, registry, settings, today=AS_OF)
     registry.close()
 
 
