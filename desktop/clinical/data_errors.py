@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import groupby
 from typing import Any, NamedTuple
 
 from desktop.clinical.state import EVENT_RANK
@@ -108,28 +109,25 @@ def _after_death_errors(patient: Patient, as_of: dt.date, death: dt.date) -> lis
 
 
 def _numbering_errors(patient: Patient, cycles: Sequence[int]) -> list[DataError]:
+    """Cycles numbered below a cycle of an earlier date (`cycles`: indices in (start date, number) order)."""
     errors = []
-    highest: tuple[int, int] | None = None  # (number, index) of the highest-numbered cycle of an earlier date
-    pending: tuple[int, int] | None = None  # the same, among the cycles of the current date
-    current_date: dt.date | None = None
-    for index in cycles:
-        cycle = patient.cycles[index]
-        if cycle.start_date != current_date:
-            if pending is not None and (highest is None or pending[0] > highest[0]):
-                highest = pending
-            pending, current_date = None, cycle.start_date
-        if highest is not None and cycle.number < highest[0]:
-            errors.append(
-                DataError(
-                    f"cycles[{index}]",
-                    cycle.start_date,
-                    f"{_cycle_name(patient, index)} starts after {_cycle_name(patient, highest[1])}: cycle numbers "
-                    "do not increase with the start date",
-                    "correct the cycle number or the start date",
+    highest: int | None = None  # index of the highest-numbered cycle of the dates before the current one
+    for _, same_date in groupby(cycles, key=lambda i: patient.cycles[i].start_date):
+        group = list(same_date)
+        for index in group:
+            if highest is not None and patient.cycles[index].number < patient.cycles[highest].number:
+                errors.append(
+                    DataError(
+                        f"cycles[{index}]",
+                        patient.cycles[index].start_date,
+                        f"{_cycle_name(patient, index)} starts after {_cycle_name(patient, highest)}: cycle numbers "
+                        "do not increase with the start date",
+                        "correct the cycle number or the start date",
+                    )
                 )
-            )
-        if pending is None or cycle.number > pending[0]:
-            pending = (cycle.number, index)
+        top = group[-1]  # the group is in number order
+        if highest is None or patient.cycles[top].number > patient.cycles[highest].number:
+            highest = top
     return errors
 
 
