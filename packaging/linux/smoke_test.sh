@@ -52,8 +52,10 @@ if [ "$INSTALLED" = system ]; then
 $missing"
 fi
 
-step "ventrack --version"
-"$BIN" --version | grep "^ventrack " || fail "--version"
+step "ventrack --version names the rules, and the bundle ships them (Help → Clinical rules)"
+"$BIN" --version | grep "^ventrack .*clinical rules version" || fail "--version"
+grep -q "^# VenTrack clinical rules (version" "$ROOT/opt/ventrack/_internal/docs/clinical-rules.md" ||
+    fail "docs/clinical-rules.md is not in the bundle"
 step "demo registry of 50 patients"
 "$BIN" demo --db "$WORK/demo.sqlite" --patients 50 --seed 3
 step "eligibility --json"
