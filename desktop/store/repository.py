@@ -60,11 +60,14 @@ class RecordWindow:
     latest date, every date with a grade 4 count (ANC < 0.5 or platelets < 25 ×10^9/L, clinical-rules §8) and the
     date after each such date (where an episode ends), and any date after the patient's first death;
     `adverse_events_between`: keep adverse events dated within (first, last), both included;
+    `latest_only`: (kinds, date): of these dated record kinds, keep only the records of each patient's latest date on
+    or before `date`;
     `omit`: record kinds not loaded at all.
     """
 
     rules_counts_on_or_before: dt.date | None = None
     adverse_events_between: tuple[dt.date, dt.date] | None = None
+    latest_only: tuple[frozenset[str], dt.date] | None = None
     omit: frozenset[str] = frozenset()
 
 
@@ -241,6 +244,13 @@ class Registry:
         if window is not None:
             if kind in window.omit:
                 conditions.append("0")
+            elif window.latest_only is not None and kind in window.latest_only[0]:
+                source = (
+                    f"{kind} r JOIN (SELECT r.patient_id AS pid, max(r.date) AS latest FROM {kind} r "
+                    f"WHERE {which} AND r.date <= ? GROUP BY r.patient_id) l "
+                    "ON r.patient_id = l.pid AND r.date = l.latest"
+                )
+                params = [*ids, window.latest_only[1].isoformat(), *ids]
             elif kind == "counts" and window.rules_counts_on_or_before is not None:
                 source, params = _rules_counts(which, ids, window.rules_counts_on_or_before)
                 params.extend(ids)
