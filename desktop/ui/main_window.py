@@ -18,12 +18,13 @@ from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
 from desktop.ui.notice import Notice, criteria_met_text
-from desktop.ui.patient_browser import PatientBrowser
+from desktop.ui.patient_browser import COMPACT_COLUMNS, PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
 from desktop.ui.rules_window import show_rules
 from desktop.ui.session import RegistrySession
 from desktop.ui.transfer import Transfers
+from desktop.ui.window_size import PANEL_WIDTH, default_window_size
 from desktop.ui.workers import Cancelled, run_task
 
 MAX_RECENT = 8
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self.view.records.add_requested.connect(self.editing.add_record)
         self.view.records.edit_requested.connect(self.editing.edit_record)
         self.view.records.delete_requested.connect(self.editing.delete_record)
-        self.resize(1440, 900)
+        self.resize(default_window_size(self.screen().availableGeometry().size()))
         self._restore_state()
         self.attach(session)
 
@@ -211,7 +212,11 @@ class MainWindow(QMainWindow):
         self.alerts.show_alerts(self.session.evaluations.values())
         if self.view.patient_id and self.view.patient_id in self.session.evaluations:
             self.show_patient(self.view.patient_id)
-        if not self.week_summary_shown and self.settings.value("show_week_summary", True, type=bool):
+        if (
+            self.summaries  # an empty registry offers the demo first, with nothing to summarise
+            and not self.week_summary_shown
+            and self.settings.value("show_week_summary", True, type=bool)
+        ):
             self.week_summary_shown = True
             QTimer.singleShot(0, lambda: dialogs.show_week_summary(self, self.session))
 
@@ -417,18 +422,26 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        columns = self.settings.value("list/columns")  # QSettings gives one saved name as a string
+        self.browser.set_visible_columns([columns] if isinstance(columns, str) else columns or COMPACT_COLUMNS)
         splitter = self.settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        else:
-            self.splitter.setSizes([520, 700])
-            self.resizeDocks([self.panel_dock], [380], Qt.Orientation.Horizontal)
+        else:  # first start: the list's columns in full, the rest to the charts (once the splitter has its width)
+            self.splitter.setStretchFactor(1, 1)
+            QTimer.singleShot(0, self._fit_list_columns)
+            self.resizeDocks([self.panel_dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
             self.resizeDocks([self.alerts_dock], [170], Qt.Orientation.Vertical)
+
+    def _fit_list_columns(self) -> None:
+        listed = self.browser.columns_width()
+        self.splitter.setSizes([listed, max(sum(self.splitter.sizes()) - listed, 1)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("list/columns", self.browser.visible_columns())
         self.session.close()
         super().closeEvent(event)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,9 +29,9 @@ from desktop.ui.patient_list import (
 
 COLUMN_WIDTHS = {
     "Patient": 72,
-    "Name": 124,
-    "Eligibility": 118,  # "insufficient data" unelided
-    "Alerts": 92,
+    "Name": 112,
+    "Eligibility": 108,  # "insufficient data" unelided
+    "Alerts": 86,
     "Next MRD due": 140,
     "Latest MRD (NPM1/ABL1)": 190,
     "State": 120,
@@ -39,6 +40,8 @@ COLUMN_WIDTHS = {
     "Diagnosis": 86,
 }
 VISUAL_ORDER = tuple(COLUMN_WIDTHS)  # id and name, then eligibility, alerts and the next MRD due
+#: The columns shown until the user chooses others (header context menu): what fits beside the charts.
+COMPACT_COLUMNS = ("Patient", "Name", "Eligibility", "Alerts", "Next MRD due")
 
 
 class PatientBrowser(QWidget):
@@ -85,6 +88,9 @@ class PatientBrowser(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)  # a whole row is selected: every column would light up (and repaint)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
+        header.setToolTip("Click to sort; right-click to choose the columns")
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
         for visual, column in enumerate(VISUAL_ORDER):  # what needs action first: no sideways scroll to see it
@@ -128,6 +134,36 @@ class PatientBrowser(QWidget):
         self.filter.clear()
         for chip in self.chips.values():
             chip.setChecked(False)
+
+    def visible_columns(self) -> list[str]:
+        """The names of the columns shown."""
+        return [name for i, name in enumerate(COLUMNS) if not self.table.isColumnHidden(i)]
+
+    def set_visible_columns(self, names: list[str] | tuple[str, ...]) -> None:
+        """Show these columns (unknown names are ignored; the patient id is always shown)."""
+        for i, name in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, name != COLUMNS[0] and name not in names)
+
+    def columns_width(self) -> int:
+        """The width the shown columns need, with the scroll bar and margins."""
+        shown = self.visible_columns()  # their set widths: the last one is stretched to the viewport
+        columns = sum(width for name, width in COLUMN_WIDTHS.items() if name in shown)
+        margins = self.layout().contentsMargins()
+        return (
+            columns
+            + self.table.verticalScrollBar().sizeHint().width()
+            + 2 * self.table.frameWidth()
+            + (margins.left() + margins.right())
+        )
+
+    def _choose_columns(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        for i, name in enumerate(COLUMNS[1:], start=1):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(i))
+            action.toggled.connect(lambda on, column=i: self.table.setColumnHidden(column, not on))
+        menu.popup(self.table.horizontalHeader().mapToGlobal(position))
 
     def set_hide_names(self, hide: bool) -> None:
         """Hide the name column (de-identified view)."""

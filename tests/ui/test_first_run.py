@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop.store import Registry
 from desktop.ui.app import offer_demo
@@ -31,3 +31,18 @@ def test_declining_leaves_the_registry_empty(qtbot, tmp_path, settings, monkeypa
         window = open_window(qtbot, registry, settings)
         assert offer_demo(window) is False
         assert registry.count_patients() == 0
+
+
+def test_the_week_summary_waits_for_patients(qtbot, tmp_path, settings, monkeypatch):
+    """A new user is offered the demo first: no summary of an empty registry, the summary once there are patients."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with Registry.open(tmp_path / "r.sqlite", create=True) as registry:
+        window = open_window(qtbot, registry, settings)
+        settings.setValue("show_week_summary", True)
+        with qtbot.waitSignal(window.session.evaluations_ready, timeout=30000):
+            window.session.evaluate_all()
+        qtbot.wait(50)
+        assert window.findChild(QDialog, "week_summary") is None and not window.week_summary_shown
+        with qtbot.waitSignal(window.session.evaluations_ready, timeout=30000):
+            assert offer_demo(window) is True
+        qtbot.waitUntil(lambda: window.findChild(QDialog, "week_summary") is not None, timeout=5000)

@@ -141,3 +141,23 @@ def test_a_cell_without_a_colour_is_painted_in_the_text_colour_after_coloured_on
     assert len(cells) >= 10
     assert sum(_coloured_pixels(image, status) for _, status in cells) > 0  # eligibility is coloured
     assert [_coloured_pixels(image, id_rect) for id_rect, _ in cells] == [0] * len(cells)  # patient ids never
+
+
+def test_first_start_shows_the_compact_columns_in_full_and_remembers_a_choice(qtbot, tmp_path, demo_patients, settings):
+    from desktop.store import Registry
+    from desktop.ui.patient_browser import COMPACT_COLUMNS
+    from tests.ui.conftest import open_window
+
+    path = tmp_path / "columns.sqlite"
+    with Registry.open(path, create=True) as registry:
+        registry.import_patients(demo_patients[:20], source="demo")
+    window = open_window(qtbot, Registry.open(path), settings)
+    browser = window.browser
+    assert browser.visible_columns() == [c for c in COLUMNS if c in COMPACT_COLUMNS]
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == browser.columns_width())  # every compact column in full
+    assert window.splitter.sizes()[1] >= 480  # and room left for the charts
+    browser.set_visible_columns([*COMPACT_COLUMNS, "State"])
+    window.close()
+    again = open_window(qtbot, Registry.open(path), settings)
+    assert again.browser.visible_columns() == [c for c in COLUMNS if c in (*COMPACT_COLUMNS, "State")]
+    again.close()
