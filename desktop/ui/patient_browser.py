@@ -32,7 +32,7 @@ COLUMN_WIDTHS = {
     "Name": 112,
     "Eligibility": 108,  # "insufficient data" unelided
     "Alerts": 86,
-    "Next MRD due": 140,
+    "Next MRD due": 148,  # "2026-12-02  OVERDUE" unelided
     "Latest MRD (NPM1/ABL1)": 190,
     "State": 120,
     "Cycles": 50,
