@@ -15,7 +15,7 @@ Shared by every report (the patient summary, the registry outcomes). Usage::
     write_pdf_atomically(Path("out.pdf"), "Title", paint)
 
 Text drawn with QPainter.drawText or QTextDocument stays real (searchable) text; QGraphicsScene.render onto the
-painter keeps charts as vector graphics. Qt needs a QGuiApplication first: `ensure_application()`.
+painter keeps charts as vector graphics. Qt needs an application first: `ensure_application()`.
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, RULES_VERSION, __version__
+from desktop.ui import wording
 
-#: The note every page carries (the same words as the app's, desktop.ui.wording.DISCLAIMER).
-DECISION_SUPPORT_NOTE = "Decision support, not a decision: VenTrack shows evidence and rules; the clinician decides."
+#: The note every page carries: the app's own words.
+DECISION_SUPPORT_NOTE = wording.DISCLAIMER
 #: Device units per inch of the writer (QPdfWriter's default is 1200; 300 keeps numbers readable).
 RESOLUTION = 300
 MARGIN_MM = 15.0
@@ -77,12 +79,13 @@ class PageGeometry:
 
 
 def ensure_application() -> QGuiApplication:
-    """The running Qt application, or a new QGuiApplication (offscreen when there is no display)."""
+    """The running Qt application, or a new QApplication (widgets: the patient charts are widgets), on the
+    offscreen platform when there is no display (DISPLAY and WAYLAND_DISPLAY unset)."""
     app = QGuiApplication.instance()
     if app is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([APP_NAME])
+        app = QApplication([APP_NAME])
     assert isinstance(app, QGuiApplication)
     return app
 
