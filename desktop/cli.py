@@ -191,6 +191,21 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report`: one patient's summary as a PDF. Qt is imported here only: no other command loads it."""
+    from desktop.ui.reports.patient_summary import UnknownPatient, report_from_registry
+
+    as_of = args.as_of or dt.date.today()
+    try:
+        pages = report_from_registry(
+            Path(args.db), args.patient, Path(args.out), as_of, hide_identifiers=args.hide_identifiers
+        )
+    except UnknownPatient:
+        raise CommandError(f"no patient {args.patient!r} in {args.db}; nothing was written") from None
+    _info(f"wrote the summary of {args.patient} as of {as_of.isoformat()} ({pages} pages) to {args.out}")
+    return EXIT_OK
+
+
 def _parameter_value(text: str) -> Any:
     """A parameter value from `--set NAME=VALUE`: a number, or a comma-separated gene list."""
     import json  # here and in _print_json, not at the top: `ventrack gui` starts without it
@@ -308,6 +323,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--db", required=True, help="registry file")
     check.add_argument("--json", action="store_true", help="print {sound, problems} as JSON")
     check.set_defaults(func=cmd_check)
+
+    report = sub.add_parser("report", help="a patient's summary as a PDF, for the clinic or the tumour board")
+    report.add_argument("--db", required=True, help="registry file")
+    report.add_argument("--patient", required=True, metavar="ID", help="the patient")
+    report.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write (replaced atomically)")
+    report.add_argument("--as-of", type=iso_date, metavar="DATE", help="evaluate at DATE (default: today)")
+    report.add_argument("--hide-identifiers", action="store_true", help="no name, MRN or birth date in the PDF")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -21,6 +21,7 @@ painter keeps charts as vector graphics. Qt needs an application first: `ensure_
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -157,6 +158,8 @@ def write_pdf_atomically(path: str | Path, title: str, paint: Callable[[QPdfWrit
     temporary name beside it, then renamed. On any error nothing is left at `path` nor beside it, and an
     existing file at `path` is unchanged."""
     target = Path(path)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
     os.close(handle)
     try:
