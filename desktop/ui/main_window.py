@@ -22,6 +22,7 @@ from desktop.ui.patient_browser import COMPACT_COLUMNS, PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
 from desktop.ui.rules_window import show_rules
+from desktop.ui.reports import summary_action
 from desktop.ui.session import RegistrySession
 from desktop.ui.transfer import Transfers
 from desktop.ui.window_size import PANEL_WIDTH, default_window_size
@@ -281,6 +282,8 @@ class MainWindow(QMainWindow):
         self.export_chart_action = a("Export &chart…", self.transfers.export_chart, "Ctrl+Shift+S",
                                      "Save the patient's charts as PNG or SVG")  # fmt: skip
         self.quit_action = a("&Quit", self.close, Key.Quit)
+        self.summary_action = a(summary_action.MENU_TEXT, lambda: summary_action.save_patient_summary(self), "Ctrl+P",
+                                summary_action.TIP)  # fmt: skip
         self.undo_action = a("&Undo", lambda: self.session.undo_stack.undo(), Key.Undo, "Undo the last change")
         self.redo_action = a("&Redo", lambda: self.session.undo_stack.redo(), Key.Redo, "Redo the change undone")
         self.filter_action = a("&Find patient", self._focus_filter, Key.Find, "Type to filter the patient list")
@@ -316,7 +319,7 @@ class MainWindow(QMainWindow):
         file.addActions([self.new_registry_action, self.open_action])
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
-        file.addActions([self.import_action, self.export_action, self.export_chart_action])
+        file.addActions([self.import_action, self.export_action, self.export_chart_action, self.summary_action])
         file.addSeparator()
         file.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QPainter, QPdfWriter, QPicture, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
@@ -68,9 +69,8 @@ def chart_picture(patient: Patient, evaluation: PatientEvaluation) -> tuple[QPic
     scene = charts.canvas.scene()
     for item in scene.items():
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-        if isinstance(item, QGraphicsPathItem) and item.path().isEmpty():  # not painted (its children are):
-            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)  # Qt's PDF writer would emit a
-            # stray "closepath" for an empty path
+        if _draws_nothing(item):  # not painted (its children are): Qt's PDF writer would write a stray
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)  # "closepath" for an empty path
     source = charts.canvas.ci.sceneBoundingRect()
     picture = QPicture()
     painter = QPainter(picture)
@@ -85,6 +85,15 @@ def chart_picture(patient: Patient, evaluation: PatientEvaluation) -> tuple[QPic
         for item in exporting:
             item.setExportMode(False)
     return picture, source.size(), picture.logicalDpiX()
+
+
+def _draws_nothing(item: QGraphicsItem) -> bool:
+    """An empty path, or a curve of fewer than two points (pyqtgraph draws it as a path with no line)."""
+    if isinstance(item, QGraphicsPathItem):
+        return item.path().isEmpty()
+    if isinstance(item, pg.PlotCurveItem):
+        return item.xData is None or len(item.xData) < 2
+    return False
 
 
 def _chart_block(page: PageGeometry, picture: QPicture, size: QSizeF, picture_dpi: int) -> Block:

@@ -28,6 +28,8 @@ p.big { font-size: 14pt; font-weight: 700; margin-bottom: 2px; }
 """
 #: Past schedule items listed under the open ones, for context.
 DONE_SHOWN = 3
+#: Overdue items of the current course listed (the older ones are counted).
+OVERDUE_SHOWN = 3
 #: Parameters shown in the summary whatever their value: those the TFR criteria and MRD classes use (§1).
 KEY_PARAMETERS = ("min_cycles", "sustained_negativity_months", "recent_mrd_days", "recovery_anc",
                   "recovery_platelets", "recent_counts_days", "abl1_min_copies", "mrd_low_level_pct")  # fmt: skip
@@ -59,9 +61,10 @@ def identity_html(patient: Patient, evaluation: PatientEvaluation, hide_identifi
         who.append(("Born", _birth(patient, evaluation.as_of)))
     who.append(("Sex", esc(patient.sex or "—")))
     state = evaluation.state
-    treatment = f"{wording.STATE[state.state]}, {state.cycles_started} cycle{'s' * (state.cycles_started != 1)}"
+    treatment = wording.STATE[state.state]
     if state.since is not None and state.state != "not_started":
-        treatment += f" (since {state.since.isoformat()})"
+        treatment += f" since {state.since.isoformat()}"
+    treatment += f", {state.cycles_started} cycle{'s' * (state.cycles_started != 1)}"
     label, response = wording.response_text(evaluation.eligibility.latest_responses).split(": ", 1)
     disease = [
         ("Diagnosis", f"NPM1-mutated AML, {patient.diagnosis_date.isoformat()}"),
@@ -74,7 +77,7 @@ def identity_html(patient: Patient, evaluation: PatientEvaluation, hide_identifi
     ]  # fmt: skip
     return (
         f"<p class='big'>{esc(patient.patient_id)}</p><table width='100%' cellspacing='0' cellpadding='0'><tr>"
-        f"<td width='40%'>{_rows(who)}</td><td width='60%'>{_rows(disease)}</td></tr></table>"
+        f"<td width='37%'>{_rows(who)}</td><td width='63%'>{_rows(disease)}</td></tr></table>"
     )
 
 
@@ -118,7 +121,7 @@ def status_html(evaluation: PatientEvaluation) -> str:
     parts = [
         f"<p style='font-size:12pt'><span class='key'>TFR criteria:</span> "
         f"{_coloured(status, wording.STATUS_COLOUR.get(result.status))}</p>",
-        f"<p style='font-size:11pt'><span class='key'>Strategy to consider:</span> <b>{strategy}</b></p>",
+        f"<p style='font-size:11pt'><span class='key'>Strategy:</span> <b>{strategy}</b></p>",
     ]
     if evaluation.data_errors:
         title = "Data error" if len(evaluation.data_errors) == 1 else f"{len(evaluation.data_errors)} data errors"
@@ -141,7 +144,7 @@ def criteria_html(evaluation: PatientEvaluation) -> str:
         mark = _coloured(wording.MARK[criterion.met], colour)
         rows.append(
             f"<tr><td width='4%' align='center'>{mark}</td>"
-            f"<td width='40%'><b>{esc(wording.CRITERIA[criterion.id])}</b> — "
+            f"<td width='42%'><b>{esc(wording.CRITERIA[criterion.id])}</b> — "
             f"{_coloured(wording.MARK_WORD[criterion.met], colour, bold=False)}</td>"
             f"<td>{esc(criterion.detail)}</td></tr>"
         )
@@ -166,10 +169,14 @@ def alerts_html(evaluation: PatientEvaluation) -> str:
     rows = []
     for alert in sorted(evaluation.alerts, key=lambda a: -wording.SEVERITY_RANK[a.severity]):
         severity = _coloured(esc(alert.severity.upper()), wording.SEVERITY_COLOUR.get(alert.severity))
+        label = wording.sentence(wording.ALERT.get(alert.code, alert.code))
+        text = (
+            esc(alert.message)
+            if alert.message.lower().startswith(label.lower())
+            else (f"<b>{esc(label)}</b>: {esc(alert.message)}")
+        )
         rows.append(
-            f"<tr><td width='12%'>{severity}</td><td width='14%'>{alert.date.isoformat()}</td>"
-            f"<td><b>{esc(wording.sentence(wording.ALERT.get(alert.code, alert.code)))}</b>: "
-            f"{esc(alert.message)}</td></tr>"
+            f"<tr><td width='12%'>{severity}</td><td width='14%'>{alert.date.isoformat()}</td><td>{text}</td></tr>"
         )
     table = f"<table width='100%' cellspacing='0' cellpadding='2'>{''.join(rows)}</table>"
     return f"<p class='h'>Active alerts ({len(rows)})</p>{table}"
@@ -203,14 +210,23 @@ def dose_html(evaluation: PatientEvaluation) -> str:
 
 
 def schedule_html(evaluation: PatientEvaluation) -> str:
-    """The MRD follow-up still open (overdue, due, the next upcoming), then the latest items done."""
+    """The current course's MRD follow-up in date order: its latest items done, the latest overdue, the due and
+    the next upcoming; older overdue items and those missed in earlier courses are counted, not listed."""
     items = evaluation.schedule
-    open_items = [i for i in items if i.status != "done"]
-    done = [i for i in items if i.status == "done"][-DONE_SHOWN:]
+    current = [i for i in items if i.current_course]
+    open_items = [i for i in current if i.status != "done"]
+    overdue = [i for i in open_items if i.status == "overdue"]
+    older = overdue[:-OVERDUE_SHOWN]  # counted, not listed: the latest overdue ones are the ones to act on
+    done = [i for i in current if i.status == "done"][-DONE_SHOWN:]
+    missed = sum(1 for i in items if not i.current_course and i.status == "overdue")
+    head = "<p class='h'>MRD follow-up of the current course (rules §6)</p>"
+    state = evaluation.state.state
+    if state not in ("on_therapy", "off_therapy"):
+        return f"{head}<p>No follow-up: {esc(wording.STATE[state])} (the schedule runs on or off therapy only).</p>"
     if not items:
-        return "<p class='h'>MRD follow-up (rules §6)</p><p>No follow-up item (listed on or off therapy only).</p>"
+        return f"{head}<p>No follow-up item yet.</p>"
     rows = []
-    for item in [*open_items, *done]:
+    for item in sorted({*done, *open_items} - {*older}, key=lambda i: i.due_date):
         status = _coloured(esc(wording.SCHEDULE_STATUS[item.status]), wording.SCHEDULE_COLOUR.get(item.status))
         sample = item.sample_date.isoformat() if item.sample_date else "—"
         rows.append(
@@ -218,9 +234,17 @@ def schedule_html(evaluation: PatientEvaluation) -> str:
             f"<td>{sample}</td><td class='quiet'>{item.window_start.isoformat()} to {item.window_end.isoformat()}"
             "</td></tr>"
         )
-    note = "" if open_items else "<p>Nothing open: no item due, overdue or upcoming.</p>"
+    note = "" if open_items else "<p>Nothing open in the current course: no item due, overdue or upcoming.</p>"
+    if older:
+        dates = f"{older[0].due_date.isoformat()} to {older[-1].due_date.isoformat()}"
+        note += f"<p>{_coloured(f'{len(older)} earlier assessments of this course are overdue', wording.BAD)}, "
+        note += f"due {dates} (not listed).</p>"
+    if missed:
+        note += f"<p class='quiet'>Earlier courses: {missed} assessment{'s' * (missed != 1)} never done (overdue).</p>"
+    if not rows:
+        return f"{head}{note}"
     return (
-        "<p class='h'>MRD follow-up (rules §6)</p><table width='100%' cellspacing='0' cellpadding='2'>"
+        f"{head}<table width='100%' cellspacing='0' cellpadding='2'>"
         "<tr><th width='13%'>due</th><th width='12%'>status</th><th width='33%'>assessment</th>"
         "<th width='13%'>sample</th><th>window (± days, rules §6)</th></tr>"
         f"{''.join(rows)}</table>{note}"
