@@ -21,8 +21,8 @@ from desktop.ui.notice import Notice, criteria_met_text
 from desktop.ui.patient_browser import COMPACT_COLUMNS, PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
-from desktop.ui.rules_window import show_rules
 from desktop.ui.reports import summary_action
+from desktop.ui.rules_window import show_rules
 from desktop.ui.session import RegistrySession
 from desktop.ui.transfer import Transfers
 from desktop.ui.window_size import PANEL_WIDTH, default_window_size
