@@ -281,9 +281,9 @@ class MainWindow(QMainWindow):
                                "Export (JSON, CSV, XLSX, FHIR R4, REDCap), optionally de-identified")  # fmt: skip
         self.export_chart_action = a("Export &chart…", self.transfers.export_chart, "Ctrl+Shift+S",
                                      "Save the patient's charts as PNG or SVG")  # fmt: skip
-        self.quit_action = a("&Quit", self.close, Key.Quit)
         self.summary_action = a(summary_action.MENU_TEXT, lambda: summary_action.save_patient_summary(self), "Ctrl+P",
                                 summary_action.TIP)  # fmt: skip
+        self.quit_action = a("&Quit", self.close, Key.Quit)
         self.undo_action = a("&Undo", lambda: self.session.undo_stack.undo(), Key.Undo, "Undo the last change")
         self.redo_action = a("&Redo", lambda: self.session.undo_stack.redo(), Key.Redo, "Redo the change undone")
         self.filter_action = a("&Find patient", self._focus_filter, Key.Find, "Type to filter the patient list")
