@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -154,11 +155,21 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
     from desktop.store import Registry
 
     as_of = args.as_of or dt.date.today()
-    with Registry.open(args.db) as registry:
-        output = registry_outcomes(registry, as_of).to_json()
+    if args.pdf:  # Qt is imported for the PDF only, on the offscreen platform when there is no display
+        import os
+
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from desktop.ui.reports.outcomes_report import report_from_registry
+
+        output = report_from_registry(Path(args.db), as_of, Path(args.pdf)).outcomes.to_json()
+        _info(f"wrote the registry outcomes as of {as_of.isoformat()} to {args.pdf}")
+    else:
+        with Registry.open(args.db) as registry:
+            output = registry_outcomes(registry, as_of).to_json()
     if args.json:
         _print_json(output)
-    else:
+    elif not args.pdf:
         print(cli_reports.outcomes_table(output))
     return EXIT_OK
 
@@ -265,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--patients", type=positive_int, default=200, help="number of patients (default 200)")
     demo.add_argument("--seed", type=int, default=1, help="random seed: same seed, same registry (default 1)")
     demo.add_argument("--today", type=iso_date, help="date the demo is anchored to (default: today)")
+    demo.add_argument("--encrypt", action="store_true", help="create an encrypted registry (SQLCipher)")
     demo.set_defaults(func=cmd_demo)
 
     imp = sub.add_parser("import", help="import a registry file, all or nothing")
@@ -274,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", required=True, help="registry file (created if absent)")
     imp.add_argument("--replace", action="store_true", help="replace patients whose id is already in the registry")
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    imp.add_argument("--encrypt", action="store_true", help="create the registry encrypted (SQLCipher)")
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export the registry")
@@ -310,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     outcomes.add_argument("--db", required=True, help="registry file")
     outcomes.add_argument("--as-of", type=iso_date, metavar="DATE", help="compute at DATE (default: today)")
     outcomes.add_argument("--json", action="store_true", help="print JSON only (contract.md)")
+    outcomes.add_argument("--pdf", metavar="FILE", help="write the outcomes report as a PDF (contract v2)")
     outcomes.set_defaults(func=cmd_outcomes)
 
     settings = sub.add_parser("settings", help="show or change the registry's clinical parameters (audited)")
@@ -318,6 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--reset", action="store_true", help="restore the defaults of clinical-rules.md")
     settings.add_argument("--json", action="store_true", help="print the parameters as JSON")
     settings.set_defaults(func=cmd_settings)
+
+    from desktop.cli_passphrase import add_commands
+
+    add_commands(sub)
 
     check = sub.add_parser("check", help="integrity and consistency check; exit 0 when sound")
     check.add_argument("--db", required=True, help="registry file")
@@ -336,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `ventrack` with `argv` (default: the process arguments); return the exit status."""
+    os.umask(0o077)  # every file VenTrack creates (registry, backups, exports, logs) is readable by its owner only
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -346,6 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging()
     log.info("ventrack %s %s", __version__, " ".join(argv if argv is not None else sys.argv[1:]))
     try:
+        if args.command != "gui":  # the app asks for a passphrase in a dialog
+            from desktop.cli_passphrase import prepare
+
+            prepare(args)
         return int(args.func(args))
     except KeyboardInterrupt:
         print("ventrack: interrupted; nothing was changed", file=sys.stderr)

@@ -19,9 +19,16 @@ from sqlite_utils import Database
 
 from desktop.clinical.dosing import GRADE4_ANC, GRADE4_PLATELETS
 from desktop.domain import RECORD_KINDS, InvalidData, Patient, Problem, Record, validate_patient
-from desktop.store import audit
+from desktop.store import audit, keys
 from desktop.store.backup import backup_registry
-from desktop.store.connection import RegistryError, open_database, read_transaction, schema_version, transaction
+from desktop.store.connection import (
+    BUSY_TIMEOUT_S,
+    RegistryError,
+    open_database,
+    read_transaction,
+    schema_version,
+    transaction,
+)
 from desktop.store.rows import (
     PATIENT_COLUMNS,
     RECORD_BUILDERS,
@@ -144,9 +151,25 @@ class Registry:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = False) -> Registry:
-        """Open the registry at `path` (creating it with `create`), migrated to the current schema."""
-        return cls(open_database(path, create=create), Path(path))
+    def open(
+        cls, path: Path | str, *, create: bool = False, passphrase: str | None = None, timeout: float = BUSY_TIMEOUT_S
+    ) -> Registry:
+        """Open the registry at `path` (creating it with `create`), migrated to the current schema.
+
+        An encrypted registry needs its passphrase, given here or remembered (`desktop.store.keys`); a new one
+        created with a passphrase is encrypted. A write waits up to `timeout` seconds for another writer, then
+        raises `RegistryBusy`.
+        """
+        return cls(open_database(path, create=create, passphrase=passphrase, timeout=timeout), Path(path))
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the registry file is encrypted (SQLCipher)."""
+        return keys.passphrase_for(self.path) is not None
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another VenTrack's write before `RegistryBusy` (the app: a blink)."""
+        self.db.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def close(self) -> None:
         """Close the connection (checkpointing the write-ahead log)."""
