@@ -133,7 +133,7 @@ def text_blocks(writer: QPdfWriter, page: PageGeometry, html: str) -> list[Block
     document.setPageSize(QSizeF(page.body.width(), page.body.height()))  # Qt moves lines off page boundaries
     slices = []
     for n in range(document.pageCount()):
-        clip = QRectF(0, n * page.body.height(), page.body.width(), page.body.height())
+        clip = QRectF(0, n * page.body.height(), page.body.width(), page.body.height() - 1)  # not the next line
         slices.append(Block(page.body.height(), lambda p, top, c=clip: _paint_document(p, document, page, top, c)))
     return slices
 
