@@ -8,3 +8,5 @@ RULES_VERSION = 2
 CONTRACT_VERSION = 2
 #: One line naming both, for `ventrack --version` and Help → About.
 VERSION_LINE = f"ventrack {__version__} (clinical rules version {RULES_VERSION}, contract version {CONTRACT_VERSION})"
+#: The environment variable that gives an encrypted registry's passphrase (contract v2), else it is asked.
+PASSPHRASE_VARIABLE = "VENTRACK_PASSPHRASE"

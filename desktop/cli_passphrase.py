@@ -14,7 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-ENVIRONMENT = "VENTRACK_PASSPHRASE"
+from desktop import PASSPHRASE_VARIABLE
+
+ENVIRONMENT = PASSPHRASE_VARIABLE
 
 
 def ask_passphrase(path: Path, *, new: bool = False) -> str:

@@ -28,6 +28,7 @@ from desktop import APP_NAME, CONTRACT_VERSION, RULES_VERSION, __version__
 from desktop.domain import InvalidData
 from desktop.services.locations import data_dir
 from desktop.services.logging_setup import log_file
+from desktop.store import RegistryError
 from desktop.ui import wording
 from desktop.ui.parameters_dialog import ParametersDialog, edit_parameters
 
@@ -50,6 +51,8 @@ def confirm(parent: QWidget, text: str, on_yes: Callable[[], None], *, action: s
                 on_yes()
             except InvalidData as error:
                 show_problems(parent, "The change was refused; nothing was changed", error)
+            except RegistryError as error:  # busy: another VenTrack is writing
+                QMessageBox.warning(parent, APP_NAME, f"{error}.\n\nTry again in a moment.")
 
     box.finished.connect(finished)
     box.open()

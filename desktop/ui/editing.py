@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 
-from desktop.domain import InvalidData
 from desktop.ui import commands, dialogs, wording
 from desktop.ui.forms import PatientDialog, RecordDialog
+from desktop.ui.forms.form import EntryDialog
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -37,16 +37,13 @@ class Editing(QObject):
             self.window.statusBar().showMessage("Select a patient first", 5000)
         return patient_id
 
-    def _open(self, dialog: QDialog, on_accept) -> None:  # type: ignore[no-untyped-def]
+    def _open(self, dialog: EntryDialog, on_accept) -> None:  # type: ignore[no-untyped-def]
+        """Open a form whose OK saves through `on_accept(dialog)`; a refused or busy save keeps it open."""
         self.current_dialog = dialog
+        dialog.save = on_accept
 
-        def finished(result: int) -> None:
+        def finished(_result: int) -> None:
             self.current_dialog = None
-            if result == QDialog.DialogCode.Accepted:
-                try:
-                    on_accept(dialog)
-                except InvalidData as error:
-                    dialogs.show_problems(self.window, "The change was refused; nothing was saved", error)
             dialog.deleteLater()
 
         dialog.finished.connect(finished)

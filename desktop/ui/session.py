@@ -41,6 +41,10 @@ class RecordIds:
         return self._moved.get((kind, record_id), record_id)
 
 
+#: How long an edit in the app waits for another VenTrack's write (a blink), before the form says it is busy.
+WRITE_WAIT_S = 0.3
+
+
 class RegistrySession(QObject):
     """The open registry and what the app knows about it.
 
@@ -62,6 +66,7 @@ class RegistrySession(QObject):
     def __init__(self, registry: Registry, today: Callable[[], dt.date] = dt.date.today):
         super().__init__()
         self.registry = registry
+        registry.set_busy_timeout(WRITE_WAIT_S)  # a write never freezes the window: a busy one is said in place
         self.today = today
         self.params: Parameters = evaluation_service.load_parameters(registry)
         self.as_of: dt.date = today()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeyEvent, QPalette, QShowEvent
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain import InvalidData
+from desktop.store import RegistryError
 from desktop.ui.forms.fields import MISSING, FormField
 
 #: The key under which `check()` returns problems that belong to no single field.
@@ -43,6 +45,9 @@ class EntryDialog(QDialog):
         self.problems: Problems = {}
         #: Fields changed since the dialog opened; an empty required field is flagged only once touched.
         self.touched: set[str] = set()
+        #: Writes the entry when OK is pressed; if it raises `InvalidData` or `RegistryError` (busy, refused), the
+        #: dialog stays open with what was typed and the reason, so nothing typed is lost.
+        self.save: Callable[[EntryDialog], object] | None = None
         self.header = QLabel()
         self.header.setObjectName("header")
         self.header.setWordWrap(True)
@@ -175,7 +180,20 @@ class EntryDialog(QDialog):
             if field is not None:
                 field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
             return
+        if self.save is not None:
+            try:
+                self.save(self)
+            except (InvalidData, RegistryError) as error:
+                self.show_not_saved(error)
+                return
         super().accept()
+
+    def show_not_saved(self, error: Exception) -> None:
+        """Say in the dialog why the entry was not saved; what was typed stays for another try."""
+        reason = "; ".join(str(p) for p in error.problems) if isinstance(error, InvalidData) else str(error)
+        self.summary.setText(f"Not saved: {reason}. What you typed is kept: press Enter to try again, or Esc.")
+        self.summary.setStyleSheet(f"color: {self.colour('error')};")
+        self._fit_height()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if (
