@@ -58,6 +58,11 @@ grep -q "^# VenTrack clinical rules (version" "$ROOT/opt/ventrack/_internal/docs
     fail "docs/clinical-rules.md is not in the bundle"
 step "demo registry of 50 patients"
 "$BIN" demo --db "$WORK/demo.sqlite" --patients 50 --seed 3
+step "an encrypted registry (SQLCipher is bundled)"
+VENTRACK_PASSPHRASE=smoke-test "$BIN" demo --db "$WORK/encrypted.sqlite" --patients 5 --encrypt
+head -c 16 "$WORK/encrypted.sqlite" | grep -q "SQLite format" && fail "the encrypted registry has a plain SQLite header"
+VENTRACK_PASSPHRASE=smoke-test "$BIN" check --db "$WORK/encrypted.sqlite" || fail "check on the encrypted registry"
+VENTRACK_PASSPHRASE=wrong "$BIN" check --db "$WORK/encrypted.sqlite" 2>/dev/null && fail "a wrong passphrase opened it"
 step "eligibility --json"
 "$BIN" eligibility --db "$WORK/demo.sqlite" --json > "$WORK/eligibility.json"
 python3 - "$WORK/eligibility.json" <<'PY'
