@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 from desktop.services.locations import log_dir
@@ -19,8 +20,10 @@ def configure_logging(level: int = logging.INFO) -> Path | None:
         return _configured
     path = log_dir() / LOG_FILE_NAME
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        if os.name == "posix":
+            path.chmod(0o600)  # it names patients and files: owner-only, even if an older VenTrack made it 0644
     except OSError:
         return None  # a read-only home must not stop the app; messages still reach stderr
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

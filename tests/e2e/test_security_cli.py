@@ -16,8 +16,10 @@ import pytest
 from tests.examples_data import EXAMPLES
 
 
-def ventrack(*args: str, passphrase: str | None = None) -> subprocess.CompletedProcess[str]:
+def ventrack(*args: str, passphrase: str | None = None, state: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "VENTRACK_PASSPHRASE"}
+    if state is not None:
+        env["XDG_STATE_HOME"] = str(state)
     if passphrase is not None:
         env["VENTRACK_PASSPHRASE"] = passphrase
     return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True, timeout=120,
@@ -58,12 +60,15 @@ def test_an_encrypted_registry_end_to_end(tmp_path):
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_the_registry_and_identifiable_exports_are_owner_only(tmp_path):
     db = tmp_path / "r.sqlite"
-    assert ventrack("import", str(EXAMPLES), "--db", str(db)).returncode == 0
+    state = tmp_path / "state"
+    assert ventrack("import", str(EXAMPLES), "--db", str(db), state=state).returncode == 0
     out = tmp_path / "out.xlsx"
-    assert ventrack("export", "--db", str(db), "--format", "xlsx", "--out", str(out)).returncode == 0
+    assert ventrack("export", "--db", str(db), "--format", "xlsx", "--out", str(out), state=state).returncode == 0
     csv_folder = tmp_path / "tables"
     assert ventrack("export", "--db", str(db), "--format", "csv", "--out", str(csv_folder)).returncode == 0
-    made = [db, out, *csv_folder.iterdir()]
+    logs = [p for p in (tmp_path / "state").rglob("ventrack.log*")]
+    assert logs  # the commands above logged, under XDG_STATE_HOME
+    made = [db, out, *csv_folder.iterdir(), *logs]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in made), {p.name: oct(p.stat().st_mode) for p in made}
 
 
