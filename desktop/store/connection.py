@@ -81,6 +81,8 @@ def _check_path(path: Path, create: bool, passphrase: str | None) -> bool:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
         raise RegistryError(f"cannot read {path}: {error.strerror}") from None
+    if header and header != SQLITE_HEADER and not keys.looks_encrypted(path):
+        raise RegistryError(f"{path} is not a VenTrack registry (not an SQLite database)")
     if header and header != SQLITE_HEADER and passphrase is None:
         raise PassphraseNeeded(
             f"{path} is encrypted or not a VenTrack registry: give its passphrase (VENTRACK_PASSPHRASE)"

@@ -33,12 +33,17 @@ def passphrase_for(path: Path | str) -> str | None:
     return _known.get(_key(path))
 
 
+#: Bytes of text files (printable ASCII and white space): a file that starts with 16 of them is no SQLCipher file,
+#: whose first 16 bytes are a random salt (all printable by chance about once in ten million files).
+_TEXT_BYTES = frozenset(range(0x20, 0x7F)) | frozenset(b"\t\n\r\f\v")
+
+
 def looks_encrypted(path: Path | str) -> bool:
-    """Whether `path` is a non-empty file that does not start with the plain SQLite header (SQLCipher files start
-    with random bytes)."""
+    """Whether `path` may be an encrypted registry: a non-empty file that starts neither with the plain SQLite
+    header nor with text (SQLCipher files start with a random salt)."""
     try:
         with Path(path).open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError:
         return False
-    return bool(header) and header != SQLITE_HEADER
+    return bool(header) and header != SQLITE_HEADER and not set(header) <= _TEXT_BYTES

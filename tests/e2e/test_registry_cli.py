@@ -96,7 +96,7 @@ def test_bad_registries_are_refused_unchanged(tmp_path):
     text = tmp_path / "text.sqlite"
     text.write_text("not sqlite")
     done = ventrack("import", str(source), "--db", str(text))
-    assert done.returncode == 1 and "not a plain SQLite registry" in done.stderr and text.read_text() == "not sqlite"
+    assert done.returncode == 1 and "not an SQLite database" in done.stderr and text.read_text() == "not sqlite"
     done = ventrack("check", "--db", str(tmp_path / "none.sqlite"))
     assert done.returncode == 1 and "no registry" in done.stderr
     if os.geteuid() != 0:  # root reads anything

@@ -144,14 +144,14 @@ def test_refusals_leave_files_untouched(tmp_path):
     conn.close()
     text = tmp_path / "notes.txt"
     text.write_text("hello, not a database")
-    cases = {newer: "newer than this VenTrack", foreign: "not a VenTrack registry", text: "encrypted or not a VenTrack"}
+    cases = {newer: "newer than this VenTrack", foreign: "not a VenTrack registry", text: "not an SQLite database"}
     for path, message in cases.items():
         before = digest(path)
         with pytest.raises(RegistryError, match=message):
             Registry.open(path)
         assert digest(path) == before
-    with pytest.raises(RegistryError, match="wrong passphrase"):
-        Registry.open(text, passphrase="a guess")  # not plain SQLite, and no SQLCipher file either
+    with pytest.raises(RegistryError, match="not an SQLite database"):
+        Registry.open(text, passphrase="a guess")  # text is no SQLCipher file: no passphrase is tried
     assert text.read_text() == "hello, not a database"
     with pytest.raises(RegistryError, match="is a directory"):
         Registry.open(tmp_path)

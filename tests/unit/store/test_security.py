@@ -129,3 +129,14 @@ def test_a_busy_registry_is_reported_after_the_timeout_and_nothing_changes(tmp_p
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_random_bytes_may_be_encrypted_text_is_not(tmp_path):
+    random_file, text_file = tmp_path / "random.sqlite", tmp_path / "text.sqlite"
+    random_file.write_bytes(os.urandom(4096))
+    text_file.write_text("patient_id,name\nP1,Rossi\n")
+    assert keys.looks_encrypted(random_file) and not keys.looks_encrypted(text_file)
+    with pytest.raises(PassphraseNeeded):
+        Registry.open(random_file)
+    with pytest.raises(WrongPassphrase):
+        Registry.open(random_file, passphrase="any")
