@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -98,7 +106,7 @@ class AlertsModel(_ListModel):
         return wording.SEVERITY_COLOUR[item.severity]
 
 
-def read_only_table(model: QAbstractTableModel, widths: Sequence[int] = ()) -> QTableView:
+def read_only_table(model: QAbstractItemModel, widths: Sequence[int] = ()) -> QTableView:
     """A read-only row-selecting table; with `widths`, fixed column widths (ResizeToContents reads every row,
     too slow for the 10,000-row alerts list)."""
     view = QTableView()

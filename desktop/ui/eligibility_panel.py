@@ -151,7 +151,8 @@ class EligibilityPanel(QWidget):
             "QLabel#disclaimer { background: rgba(201,138,18,0.18); border: 1px solid rgba(201,138,18,0.6);"
             " border-radius: 4px; padding: 6px; }"
         )
-        self.as_of = QDateEdit(calendarPopup=True)
+        self.as_of = QDateEdit()
+        self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.as_of.setToolTip("Evaluate the rules as they stood on this date (replay history)")
         self.as_of.setKeyboardTracking(False)
@@ -167,7 +168,9 @@ class EligibilityPanel(QWidget):
         as_of_row.addWidget(self.today_button)
 
         self.evaluation_text = TextBlock()
-        self.parameters_toggle = QToolButton(text="Parameters used ▸", checkable=True)
+        self.parameters_toggle = QToolButton()
+        self.parameters_toggle.setText("Parameters used ▸")
+        self.parameters_toggle.setCheckable(True)
         self.parameters_toggle.setAutoRaise(True)
         self.parameters_toggle.setToolTip("Show the rule parameters this evaluation used, under the criteria")
         self.parameters_toggle.toggled.connect(self._toggle_parameters)

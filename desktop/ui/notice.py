@@ -99,9 +99,11 @@ class Notice(QFrame):
         return False
 
     def _place(self) -> None:
-        parent = self.parentWidget()
+        parent, layout = self.parentWidget(), self.layout()
+        if parent is None or layout is None:  # not yet in a window
+            return
         width = max(200, min(MAX_WIDTH, parent.width() - 2 * MARGIN))
         self.setFixedWidth(width)
-        self.setFixedHeight(self.layout().heightForWidth(width))
+        self.setFixedHeight(layout.heightForWidth(width))
         top = self.below.geometry().bottom() + 1 if self.below is not None else 0
         self.move(parent.width() - width - MARGIN, top + MARGIN)

@@ -164,10 +164,10 @@ class ParametersDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addLayout(left, 1)
         row.addLayout(right, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(columns)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setWidget(columns)
         self.error = QLabel()
         self.error.setObjectName("parameters_error")
         self.error.setStyleSheet(f"color: {wording.BAD.name()};")
@@ -187,7 +187,7 @@ class ParametersDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroller, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.result_params: Parameters | None = params
@@ -252,7 +252,9 @@ class ParametersDialog(QDialog):
     def _fit_to_screen(self, columns: QWidget) -> None:
         """As large as the fields need, within the screen (the scroll area takes what does not fit)."""
         screen = (self.parentWidget() or self).screen().availableGeometry()
-        chrome = self.layout().sizeHint().height() - self.scroll.sizeHint().height()
+        layout = self.layout()
+        assert layout is not None  # set in __init__
+        chrome = layout.sizeHint().height() - self.scroller.sizeHint().height()
         width = min(columns.sizeHint().width() + 40, screen.width() - 40)
         height = min(columns.sizeHint().height() + chrome + 40, screen.height() - 60)  # room for two problems
         self.resize(width, max(height, 300))

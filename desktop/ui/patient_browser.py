@@ -40,6 +40,8 @@ COLUMN_WIDTHS = {
     "Diagnosis": 86,
 }
 VISUAL_ORDER = tuple(COLUMN_WIDTHS)  # id and name, then eligibility, alerts and the next MRD due
+#: Space around the pane's contents, in pixels.
+MARGIN = 4
 #: The columns shown until the user chooses others (header context menu): what fits beside the charts.
 COMPACT_COLUMNS = ("Patient", "Name", "Eligibility", "Alerts", "Next MRD due")
 
@@ -98,7 +100,7 @@ class PatientBrowser(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.filter.returnPressed.connect(self._focus_table)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         layout.addWidget(self.filter)
         layout.addLayout(chips)
         layout.addWidget(self.table, 1)
@@ -148,13 +150,7 @@ class PatientBrowser(QWidget):
         """The width the shown columns need, with the scroll bar and margins."""
         shown = self.visible_columns()  # their set widths: the last one is stretched to the viewport
         columns = sum(width for name, width in COLUMN_WIDTHS.items() if name in shown)
-        margins = self.layout().contentsMargins()
-        return (
-            columns
-            + self.table.verticalScrollBar().sizeHint().width()
-            + 2 * self.table.frameWidth()
-            + (margins.left() + margins.right())
-        )
+        return columns + self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth() + (2 * MARGIN)
 
     def _choose_columns(self, position: QPoint) -> None:
         menu = QMenu(self)

@@ -164,10 +164,10 @@ class PatientTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return self._value(self.rows[index.row()], index.column(), role)
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:  # type: ignore[override]
         """Every role a cell is painted with in one call (the view asks for seven per cell)."""
         row, column = self.rows[index.row()], index.column()
-        for role_data in roleDataSpan:
+        for role_data in roleDataSpan:  # type: ignore[attr-defined]  # iterable at run time, not in the stubs
             role_data.setData(self._value(row, column, role_data.role()))
 
     @staticmethod
@@ -311,7 +311,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
         self._source = model
         super().setSourceModel(model)
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:  # type: ignore[override]
         """Map the cell once and let the source fill every role (Qt's proxy would ask it role by role)."""
         self._source.multiData(self.mapToSource(index), roleDataSpan)
 

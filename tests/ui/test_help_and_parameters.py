@@ -157,8 +157,8 @@ def test_an_invalid_value_is_shown_with_its_field_and_ok_stays_disabled(qtbot, p
 
 
 def test_the_dialog_fits_a_1366_by_768_screen(parameters):
-    content = parameters.scroll.widget().sizeHint()
-    chrome = parameters.sizeHint().height() - parameters.scroll.sizeHint().height()
+    content = parameters.scroller.widget().sizeHint()
+    chrome = parameters.sizeHint().height() - parameters.scroller.sizeHint().height()
     assert content.width() + 40 <= 1366 and content.height() + chrome <= 768 - 60  # title bar and task bar
     screen = parameters.screen().availableGeometry()
     assert parameters.width() <= screen.width() and parameters.height() <= screen.height()

@@ -7,6 +7,7 @@ same range, and the date axis's ticks serve the grid lines of every plot.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetrics
@@ -63,7 +64,8 @@ class DateAxis(LastTicks, pg.DateAxisItem):
         self.setStyle(textFillLimits=[(0, 0.95), (2, 0.9), (4, 0.8), (6, 0.4)])  # month names up to ~3 years wide
 
     def tickStrings(self, values: list[float], scale: float, spacing: float | None) -> list[str]:
-        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        level: Any = self.zoomLevel  # pyqtgraph's ZoomLevel, set by tickSpacing before tickStrings is asked
+        spec = next((s for s in level.tickSpecs if s.spacing == spacing), None)
         form = spec.format if spec is not None else None  # the label of a tick depends on its level's format
         missing = [v for v in values if (v, form) not in self._strings]
         if missing:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pyqtgraph as pg
@@ -110,6 +111,12 @@ class Lane:
     slot: int
     low: float
     high: float
+
+    @overload
+    def to_view(self, value: float) -> float: ...
+
+    @overload
+    def to_view(self, value: np.ndarray) -> np.ndarray: ...
 
     def to_view(self, value: float | np.ndarray) -> float | np.ndarray:
         """View y of a value (or an array of values)."""

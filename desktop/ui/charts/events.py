@@ -9,6 +9,7 @@ until the user zooms in (its line stays).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 
@@ -28,10 +29,7 @@ class EventLines:
 
     def __init__(self, overlays: list[Overlay], theme: Theme):
         self.overlays, self.theme = overlays, theme
-        self.pools: list[MarkPool[Rule]] = [
-            MarkPool(lambda overlay=overlay: overlay.rule(True, dashed(theme.foreground, 1.5), LINE_Z))
-            for overlay in overlays
-        ]
+        self.pools: list[MarkPool[Rule]] = [MarkPool(self._event_rule(overlay)) for overlay in overlays]
         self.label_pool: MarkPool[Label] = MarkPool(lambda: overlays[0].label(theme.foreground, 8.0))
         self.as_of_lines = [overlay.rule(True, pen(theme.muted), AS_OF_Z) for overlay in overlays]
         self.as_of_label = overlays[0].label(theme.foreground, 7.5)
@@ -40,6 +38,10 @@ class EventLines:
         overlays[0].vb.sigXRangeChanged.connect(self.place_labels)
         overlays[0].vb.sigResized.connect(self.place_labels)
         self.apply_theme(theme)
+
+    def _event_rule(self, overlay: Overlay) -> Callable[[], Rule]:
+        """Makes the dashed event lines of one plot."""
+        return lambda: overlay.rule(True, dashed(self.theme.foreground, 1.5), LINE_Z)
 
     def apply_theme(self, theme: Theme) -> None:
         """Line and label colours of the palette."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent
 
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.ui.charts.style import CLASS_COLOURS, RUN_RGBA, Theme, pen
@@ -19,7 +19,7 @@ COLUMN_CHOICES = (7, 4, 3, 2, 1)  # 7 entries: one row, then two, three, four ro
 class StaticSample(pg.ItemSample):
     """A legend sample that does not hide anything when clicked."""
 
-    def mouseClickEvent(self, event: object) -> None:
+    def mouseClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         event.ignore()
 
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.clinical.calendar import months_between
 from desktop.clinical.evaluation import PatientEvaluation
-from desktop.clinical.mrd import CLASS_LABELS, classify, log_reduction
+from desktop.clinical.mrd import CLASS_LABELS, MrdClass, classify, log_reduction
 from desktop.domain import MrdSample, Patient
 from desktop.ui.charts.axes import MrdAxis
 from desktop.ui.charts.hover import PointHover
@@ -88,7 +88,7 @@ class MrdChart:
         self.hover = PointHover(plot, theme)
         self.empty_note = EmptyNote(plot, theme.muted)
         self.floor_log = MAX_FLOOR_LOG
-        self.classes: list[str] = []
+        self.classes: list[MrdClass] = []
         self.apply_theme(theme)
         self.show(None, None)
 

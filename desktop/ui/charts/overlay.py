@@ -88,6 +88,8 @@ MarkT = TypeVar("MarkT", bound=Mark)
 class Rule(Mark):
     """A line across the whole plot at one view value: vertical at an x, or horizontal at a y."""
 
+    item: QGraphicsLineItem
+
     def __init__(self, overlay: Overlay, vertical: bool, pen: QPen, z: float):
         super().__init__(overlay)
         self.vertical = vertical
@@ -124,6 +126,8 @@ class Band(Mark):
     """A band across the whole plot between two view values: of x (vertical) or of y (horizontal), with
     lines along its two edges if given an `edge` pen."""
 
+    item: QGraphicsRectItem
+
     def __init__(self, overlay: Overlay, vertical: bool, brush: QBrush, edge: QPen | None, z: float):
         super().__init__(overlay)
         self.vertical = vertical
@@ -132,9 +136,9 @@ class Band(Mark):
         self.item.setBrush(brush)
         self.item.setPen(QPen(Qt.PenStyle.NoPen))
         _inert(self.item, z)
-        self.edges = [QGraphicsLineItem(self.item) for _ in range(2 if edge is not None else 0)]
+        self.edges = [QGraphicsLineItem(self.item) for _ in range(2)] if edge is not None else []
         for line in self.edges:
-            line.setPen(edge)
+            line.setPen(edge)  # type: ignore[arg-type]  # edges exist only with an edge pen
             _inert(line, 0)
 
     def region(self) -> tuple[float, float]:
@@ -173,6 +177,8 @@ class Label(Mark):
     bottom, 1 at the right or top), so a label can follow a line and stay at a height of the plot.
     `anchor` is the point of the label's box put there: (0, 0) its top left, (1, 1) its bottom right.
     """
+
+    item: QGraphicsRectItem
 
     def __init__(self, overlay: Overlay, colour: QColor | str, points: float, z: float):
         super().__init__(overlay)

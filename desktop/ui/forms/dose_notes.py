@@ -16,7 +16,7 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QLayout, QWidget
 
 from desktop.clinical.dosing import DoseLimit, cycle_days, dose_limit, taken_during
 from desktop.clinical.parameters import Parameters
@@ -67,6 +67,13 @@ def label_advice(limit: DoseLimit) -> str:
     return f"{advice}You can still save it."
 
 
+def _layout_of(widget: QWidget) -> QLayout:
+    """The layout a form field's widget is built with (every field has one)."""
+    layout = widget.layout()
+    assert layout is not None, widget
+    return layout
+
+
 class CycleDoseNote:
     """Under the cycle form's dose: the warning when the dose typed is above the cycle's limit, or the limit
     an interacting medication sets (hint) when it is not."""
@@ -75,7 +82,7 @@ class CycleDoseNote:
         self.fields, self.patient, self.params = fields, patient, params
         self.label = _note_label("dose_warning", wrap=True)
         dose = fields["venetoclax_dose_mg"]
-        dose.widget.layout().addWidget(self.label)
+        _layout_of(dose.widget).addWidget(self.label)
         self.limit: DoseLimit | None = None
         self.warns = False  # whether the dose typed is above the cycle's limit
 
@@ -111,7 +118,7 @@ class MedicationNote:
     def __init__(self, fields: Mapping[str, FormField], patient: Patient, params: Parameters, others: list[Medication]):
         self.fields, self.patient, self.params, self.others = fields, patient, params, others
         self.regimen = _regimen(patient)
-        column = fields["name"].widget.layout()
+        column = _layout_of(fields["name"].widget)
         self.label = _note_label("interaction", wrap=True)
         self.label.setMinimumHeight(self.label.fontMetrics().height())  # one line even when empty: no jump
         self.label.show()
