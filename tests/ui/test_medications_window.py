@@ -38,7 +38,8 @@ def test_ctrl_8_adds_a_medication_with_a_mnemonic_of_its_own(window):
 
 
 def test_adding_a_medication_fills_the_table_and_the_timeline_and_undo_removes_it(qtbot, window, registry):
-    patient_id = on_therapy(window)
+    patient_id = next(pid for pid, e in sorted(window.session.evaluations.items())
+                      if e.state.state == "on_therapy" and not registry.load_patient(pid).medications)  # fmt: skip
     select(window, patient_id)
     before = registry.load_patient(patient_id)
     drugs = window.view.charts.timeline.drugs

@@ -94,6 +94,7 @@ def ensure_application() -> QGuiApplication:
 def font(size_pt: float, *, bold: bool = False, italic: bool = False) -> QFont:
     """The reports' font at `size_pt` points."""
     result = QFont(FONT_FAMILY)
+    result.setFeature(QFont.Tag("liga"), 0)  # no "ﬁ" glyphs: the PDF's text searches and copies as typed
     result.setPointSizeF(size_pt)
     result.setBold(bold)
     result.setItalic(italic)
