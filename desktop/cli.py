@@ -1,6 +1,7 @@
 """The `ventrack` command (contract.md). Thin: parses arguments, calls services, prints.
 
-Exit status: 0 success, 1 a failed command (one line per problem on standard error), 2 bad usage.
+Exit status: 0 success, 1 a failed command (one line per problem on standard error), 2 bad usage or an
+unexpected error (one line; the traceback goes to the log file only).
 With `--json`, standard output carries only JSON.
 """
 
@@ -303,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--deidentify",
         action="store_true",
         help="pseudonymisation with date shifting (not HIPAA Safe Harbor): no names, MRNs or birth dates; "
-        "pseudonymous ids; dates shifted per patient",
+        "pseudonymous ids; each patient's dates moved back 1-180 days",
     )
     exp.set_defaults(func=cmd_export)
 
@@ -372,13 +373,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("ventrack: interrupted; nothing was changed", file=sys.stderr)
-    except Exception as error:  # the known failures are reported in one line each, the rest re-raised
+    except Exception as error:  # the known failures are reported in one line each, the rest in one line + the log
         return _report_failure(error)
     return EXIT_FAILED
 
 
 def _report_failure(error: Exception) -> int:
-    """Print a failed command's reason (one line per problem); re-raise what is not a known failure.
+    """Print a failed command's reason (one line per problem); anything else is an unexpected error.
 
     The domain and store are imported here, not at the top, so `ventrack gui` starts without them.
     """
@@ -399,5 +400,18 @@ def _report_failure(error: Exception) -> int:
     elif isinstance(error, OSError):
         print(f"ventrack: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
     else:
-        raise error
+        return _report_unexpected(error)
     return EXIT_FAILED
+
+
+def _report_unexpected(error: Exception) -> int:
+    """A bug, not a failure the command explains: one line on standard error, the traceback in the log; exit 2."""
+    from desktop.services.logging_setup import configure_logging
+
+    path = configure_logging()  # already configured, except for `gui` failing before its first window
+    if path is not None:  # without a log file, logging's last resort would print the traceback on the terminal
+        log.error("unexpected error", exc_info=error)
+    message = " ".join(str(error).split()) or "no message"
+    where = f"details in {path}" if path else "no log file could be written"
+    print(f"ventrack: unexpected error: {type(error).__name__}: {message}; {where}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,7 +1,9 @@
-"""De-identification of patients for exports (`--deidentify`; HIPAA Safe Harbor identifiers removed).
+"""De-identification of patients for exports (`--deidentify`): pseudonymisation with date shifting.
 
-Pure: no SQL, no Qt, no I/O. The caller passes the registry's secret (`Registry.deidentification_key()`,
-32 random bytes kept in the registry and never exported) and the export date `today`.
+This is what contract.md (version 2) asks for; it is *not* HIPAA Safe Harbor, which keeps no date element
+but the year. Pure: no SQL, no Qt, no I/O. The caller passes the registry's secret
+(`Registry.deidentification_key()`, 32 random bytes kept in the registry and never exported) and the export
+date `today`.
 
 What a de-identified patient keeps, and how:
 
@@ -9,22 +11,26 @@ What a de-identified patient keeps, and how:
   patient gets the same pseudonym in every export of the same registry, a different one in another
   registry, and without the secret the pseudonym cannot be traced back or recomputed from the id.
 - `name`, `mrn`, `birth_date` → dropped.
-- the birth year → kept while the patient's age at `today` is 89 or less; above 89 the year is dropped too
-  and `age_over_89` is set (Safe Harbor pools ages over 89 as "90 or older"). A patient who has only a
-  birth year (already de-identified) is pooled when `today.year - birth_year ≥ 90`, i.e. whenever the age
-  *may* be over 89. The year is also dropped in the one case where it would make the patient invalid:
-  a birth year after the shifted diagnosis year (a patient diagnosed in the year of birth whose dates
-  moved back into the year before).
+- the birth year → kept while the patient's age at `today` is 89 or less; from 90 on the year is dropped
+  too and `age_over_89` is set ("90 or older": ages ≥ 90 pooled as 90). A patient who has only a birth
+  year (already de-identified) is pooled when `today.year - birth_year ≥ 90`, i.e. whenever the age *may*
+  be 90. The year is also dropped in the one case where it would make the patient invalid: a birth year
+  after the shifted diagnosis year (a patient diagnosed early in the year of birth whose dates moved back
+  into the year before).
 - every date (`diagnosis_date`, each record's `date`, each cycle's `start_date`, each medication's
-  `start_date` and `end_date`) → shifted by one offset per patient, −180…+180 days and never 0, also
-  taken from the HMAC (a different input than the pseudonym's), so it is secret, stable across exports
-  and keeps every interval between the patient's dates, and so every rule result at `as_of` equals the
-  original's at `as_of + offset`. Shifted dates of recent records may lie after `today` (up to 180 days).
-- free text that may carry identifiers:
+  `start_date` and `end_date`) → moved *back* by one number of days per patient, 1…180 (never 0, never
+  forward), taken from the HMAC (a different input than the pseudonym's). It is secret, stable across
+  exports of one registry and keeps every interval between the patient's dates, so every rule result at
+  `as_of` equals the original's at `as_of + offset` (up to the calendar-month effects in
+  docs/deidentification.md). The registry holds no date after the day it was entered, so no shifted date
+  lies after the export day; a patient with a date after `today` (a clock set wrong) is refused
+  (`InvalidData`) rather than exported with a date in the future.
+- free text that may carry identifiers is dropped. Both fields are required, so what is dropped is the
+  text, replaced by the fixed placeholder `FREE_TEXT_REMOVED`; the record, its date and its grade or doses
+  stay, and the file still imports:
   - adverse-event `term`: kept when it is one of `COMMON_ADVERSE_EVENT_TERMS` (compared without regard
-    to case or repeated spaces, written in the list's spelling); any other term becomes
-    `OTHER_ADVERSE_EVENT_TERM`. The grade is kept.
-  - cycle `regimen`: kept when one of `KNOWN_REGIMENS` (same comparison), otherwise `OTHER_REGIMEN`.
+    to case or repeated spaces, written in the list's spelling); any other text is dropped.
+  - cycle `regimen`: kept when one of `KNOWN_REGIMENS` (same comparison), otherwise dropped.
   - `npm1_type`: kept when it is a short type code (a capital letter, optionally one lower-case letter
     or digit: `A`, `B`, `D`, `Km`, `Nm`, …; a leading "type " is dropped), otherwise `OTHER_NPM1_TYPE`.
 - kept as they are: sex, the baseline NPM1/ABL1 ratio, co-mutations (genes, allelic ratios, VAFs),
@@ -52,26 +58,29 @@ from desktop.domain import (
     RECORD_KINDS,
     AdverseEvent,
     Cycle,
+    InvalidData,
     Patient,
+    Problem,
     Record,
 )
 
 PSEUDONYM_PREFIX = "DEID-"  # not "VT-": the demo ids are VT-00001…
 PSEUDONYM_HEX_DIGITS = 12
-MAX_OFFSET_DAYS = 180
-#: What an adverse-event term outside the controlled list becomes (CTCAE "… - Other" wording).
-OTHER_ADVERSE_EVENT_TERM = "Adverse event - Other"
-#: What a regimen outside `KNOWN_REGIMENS` becomes.
-OTHER_REGIMEN = "other"
+#: Every date of a patient moves back by 1…`MAX_OFFSET_DAYS` days.
+MIN_OFFSET_DAYS, MAX_OFFSET_DAYS = 1, 180
+#: What stands in for dropped free text (an adverse-event term outside the controlled list, a regimen outside
+#: `KNOWN_REGIMENS`): both fields are required, and this says plainly that text was there and was removed.
+FREE_TEXT_REMOVED = "Other (free text removed)"
 #: What an NPM1 type that is not a short type code becomes.
 OTHER_NPM1_TYPE = "other"
-#: Oldest age kept; older patients are pooled (`age_over_89`).
+#: Oldest age kept; patients aged 90 or more are pooled as "90 or older" (`age_over_89`).
 MAX_AGE_KEPT = 89
 MIN_KEY_BYTES = 16
 
 _NPM1_TYPE = re.compile(r"(?:type\s*)?([A-Z][a-z0-9]?)", re.IGNORECASE)
 _PSEUDONYM_DOMAIN = b"ventrack/pseudonym/v1\x00"
-_OFFSET_DOMAIN = b"ventrack/date-offset/v1\x00"
+#: v2: back only, 1…180 days. Not v1's input (±180): holding exports of both kinds must not reveal the offset.
+_OFFSET_DOMAIN = b"ventrack/date-offset/v2\x00"
 
 
 def _fold(text: str) -> str:
@@ -102,13 +111,13 @@ class PseudonymCollision(ValueError):
 
 
 def controlled_term(term: str) -> str:
-    """The adverse-event term a de-identified export keeps: the controlled term, or the placeholder."""
-    return _CONTROLLED_TERMS.get(_fold(term), OTHER_ADVERSE_EVENT_TERM)
+    """The adverse-event term a de-identified export keeps: the controlled term, or `FREE_TEXT_REMOVED`."""
+    return _CONTROLLED_TERMS.get(_fold(term), FREE_TEXT_REMOVED)
 
 
 def controlled_regimen(regimen: str) -> str:
-    """The regimen a de-identified export keeps: a known regimen, or `OTHER_REGIMEN`."""
-    return _CONTROLLED_REGIMENS.get(_fold(regimen), OTHER_REGIMEN)
+    """The regimen a de-identified export keeps: a known regimen, or `FREE_TEXT_REMOVED`."""
+    return _CONTROLLED_REGIMENS.get(_fold(regimen), FREE_TEXT_REMOVED)
 
 
 def controlled_npm1_type(npm1_type: str | None) -> str | None:
@@ -146,9 +155,9 @@ class Deidentifier:
         return PSEUDONYM_PREFIX + self._digest(_PSEUDONYM_DOMAIN, patient_id).hex()[:PSEUDONYM_HEX_DIGITS]
 
     def offset_days(self, patient_id: str) -> int:
-        """The patient's date shift in days: −180…−1 or 1…180, from HMAC-SHA256(key, id)."""
-        value = int.from_bytes(self._digest(_OFFSET_DOMAIN, patient_id)[:8], "big") % (2 * MAX_OFFSET_DAYS)
-        return value - MAX_OFFSET_DAYS if value < MAX_OFFSET_DAYS else value - MAX_OFFSET_DAYS + 1
+        """The patient's date shift in days, always back: −180…−1, from HMAC-SHA256(key, id)."""
+        value = int.from_bytes(self._digest(_OFFSET_DOMAIN, patient_id)[:8], "big")
+        return -(MIN_OFFSET_DAYS + value % (MAX_OFFSET_DAYS - MIN_OFFSET_DAYS + 1))
 
     def _birth(self, patient: Patient, diagnosis: dt.date) -> tuple[int | None, bool | None]:
         """`(birth_year, age_over_89)` of the de-identified patient."""
@@ -169,7 +178,11 @@ class Deidentifier:
         return year, None
 
     def patient(self, patient: Patient) -> Patient:
-        """The de-identified copy of `patient` (a valid `Patient`; see the module for what is kept)."""
+        """The de-identified copy of `patient` (a valid `Patient`; see the module for what is kept).
+
+        `InvalidData` when a date of the patient lies after `today` (no shifted date may be after the export).
+        """
+        self._refuse_future_dates(patient)
         shift = dt.timedelta(days=self.offset_days(patient.patient_id))
         diagnosis = patient.diagnosis_date + shift
         birth_year, age_over_89 = self._birth(patient, diagnosis)
@@ -189,6 +202,18 @@ class Deidentifier:
             records: list[Record] = getattr(patient, kind)
             data[kind] = [self._record(record, date_fields, shift) for record in records]
         return Patient.model_validate(data)
+
+    def _refuse_future_dates(self, patient: Patient) -> None:
+        """A registry keeps no date after the day it was entered; one after `today` means a wrong clock."""
+        dates: list[tuple[str, str | None, dt.date | None]] = [("diagnosis_date", None, patient.diagnosis_date)]
+        for kind, date_fields in _RECORD_DATE_FIELDS.items():
+            for index, record in enumerate(getattr(patient, kind) or ()):
+                dates += [(name, f"{kind}[{index}]", getattr(record, name)) for name in date_fields]
+        future = [(name, where, date) for name, where, date in dates if date is not None and date > self.today]
+        if future:
+            name, where, date = future[0]
+            reason = f"{date} is after the export date {self.today}: check the computer's date; nothing was exported"
+            raise InvalidData([Problem(patient.patient_id, where, name, reason)])
 
     @staticmethod
     def _record(record: Record, date_fields: tuple[str, ...], shift: dt.timedelta) -> Record:

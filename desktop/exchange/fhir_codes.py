@@ -42,6 +42,8 @@ EXT_CYCLE_NUMBER = f"{BASE}/StructureDefinition/treatment-cycle-number"
 EXT_REGIMEN = f"{BASE}/StructureDefinition/treatment-regimen"
 EXT_CTCAE_GRADE = f"{BASE}/StructureDefinition/ctcae-grade"
 EXT_NPM1_TYPE = f"{BASE}/StructureDefinition/npm1-mutation-type"
+#: A de-identified patient aged 90 or over, whose birth year is withheld (`age_over_89`).
+EXT_AGE_90_OR_OVER = f"{BASE}/StructureDefinition/age-90-or-over"
 
 # mCODE STU3 (3.0.0) profiles, claimed in meta.profile only where the resource carries what they require.
 MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition"

@@ -113,8 +113,13 @@ def _patient_data(patient: Resource, resources: list[Resource], by_ref: dict[str
         data["name"] = patient["name"][0].get("text")
     if patient.get("gender"):
         data["sex"] = patient["gender"]
-    if patient.get("birthDate"):
-        data["birth_date"] = _date(patient["birthDate"])
+    birth = patient.get("birthDate")
+    if birth and len(birth) == 4:  # `YYYY`: a de-identified export keeps the birth year only
+        data["birth_year"] = int(birth)
+    elif birth:
+        data["birth_date"] = _date(birth)
+    if any(e.get("url") == fc.EXT_AGE_90_OR_OVER and e.get("valueBoolean") for e in patient.get("extension", [])):
+        data["age_over_89"] = True
     evidence: set[str] = set()
     for resource in resources:
         if resource["resourceType"] == "Condition":

@@ -139,6 +139,10 @@ class _PatientResources:
             resource["gender"] = p.sex
         if p.birth_date:
             resource["birthDate"] = p.birth_date.isoformat()
+        elif p.birth_year is not None:  # de-identified: the year only (a FHIR date may be `YYYY`)
+            resource["birthDate"] = f"{p.birth_year:04d}"
+        elif p.age_over_89:  # de-identified, 90 or older: no birth year at all
+            resource["extension"] = [{"url": fc.EXT_AGE_90_OR_OVER, "valueBoolean": True}]
         deaths = [e.date for e in p.events if e.type == "death"]
         if deaths:
             resource["deceasedDateTime"] = min(deaths).isoformat()

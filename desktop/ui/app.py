@@ -111,6 +111,9 @@ def run_app(db_path: Path | None, *, quit_after_ms: int | None = None) -> int:
     from desktop.services.logging_setup import configure_logging
 
     configure_logging()  # here, not before the splash: the first window comes first
+    from desktop.ui import crash
+
+    crash.install(app)  # unexpected exceptions: logged, shown in one dialog, the app keeps running
     try:
         window = _open_main_window(db_path)
     except BaseException:

@@ -39,7 +39,7 @@ IMPORT_FILTER = (
     "Excel (*.xlsx);;CSV tables (*.zip *.csv);;All (*)"
 )
 EXPORT_CHOICES = {  # label → (format, suffix or "" for a folder, file-dialog filter)
-    "VenTrack JSON (exchange file v1)": ("json", ".json", "JSON (*.json)"),
+    "VenTrack JSON (exchange file v2)": ("json", ".json", "JSON (*.json)"),
     "CSV tables in a .zip": ("csv", ".zip", "Zip archive (*.zip)"),
     "CSV tables in a folder": ("csv", "", ""),
     "Excel workbook (.xlsx)": ("xlsx", ".xlsx", "Excel workbook (*.xlsx)"),
@@ -122,15 +122,35 @@ class ImportPreviewDialog(QDialog):
         self.import_button.setEnabled(ok)
 
 
+#: The export dialog's de-identification checkbox and its tooltip: what it does, and that it is not Safe Harbor.
+DEIDENTIFY_TEXT = "&De-identify: pseudonymise and shift dates (not HIPAA Safe Harbor)"
+DEIDENTIFY_TIP = (
+    "Pseudonymisation with date shifting, not HIPAA Safe Harbor (which keeps no date but the year).\n"
+    "• Names, MRNs and birth dates removed; the birth year kept, ages 90 and over pooled as “90 or older”.\n"
+    "• Patient ids replaced by pseudonyms, the same in every export of this registry.\n"
+    "• Every date of a patient moved back by a secret 1–180 days (intervals kept, none after today).\n"
+    "• Free-text adverse-event terms and regimens replaced by “Other (free text removed)”.\n"
+    "For analysis, not follow-up: month-based due dates can move by up to 3 days. See docs/deidentification.md."
+)
+
+
 class ExportDialog(QDialog):
-    """Choose the format and whether to de-identify (HIPAA Safe Harbor)."""
+    """Choose the format and whether to de-identify (pseudonymisation with date shifting)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"{APP_NAME}: export the registry")
         self.format = QComboBox()
         self.format.addItems(list(EXPORT_CHOICES))
-        self.deidentify = QCheckBox("&De-identify (Safe Harbor: no names, MRNs or real dates; pseudonymous ids)")
+        self.deidentify = QCheckBox(DEIDENTIFY_TEXT)
+        self.deidentify.setToolTip(DEIDENTIFY_TIP)
+        self.deidentify_note = QLabel(
+            "No names, MRNs or birth dates; pseudonymous ids; dates moved back 1–180 days per patient; "
+            "free text removed."
+        )
+        self.deidentify_note.setWordWrap(True)
+        self.deidentify_note.setContentsMargins(22, 0, 0, 0)  # under the checkbox's text
+        self.deidentify_note.setToolTip(DEIDENTIFY_TIP)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Choose destination…")
         buttons.accepted.connect(self.accept)
@@ -138,6 +158,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("&Format:", self.format)
         form.addRow(self.deidentify)
+        form.addRow(self.deidentify_note)
         form.addRow(buttons)
 
     def choice(self) -> tuple[str, str, str]:

@@ -2,7 +2,8 @@
 
 The task function receives a `progress(done, total)` callback; it raises `Cancelled` once the user cancels,
 so services that accept a progress callback stop where they are and roll back (their own all-or-nothing
-guarantee). Results and errors come back to the GUI thread through queued signals.
+guarantee). Results and errors come back to the GUI thread through queued signals; an unexpected error (a bug,
+not a refusal, a file problem or a cancel) is also reported there by `desktop.ui.crash` (log and dialog).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop.ui import crash
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -105,7 +108,7 @@ def run_task(
     """Run `work(progress)` in the background; results and errors are delivered on the GUI thread.
 
     With `label`, a window-modal progress dialog with Cancel is shown (after 300 ms). `on_failure` receives
-    `Cancelled` when the user cancelled.
+    `Cancelled` when the user cancelled; an unexpected error is also reported by `crash.report_exception`.
     """
     task = Task(work)
     dialog: QProgressDialog | None = None
@@ -134,7 +137,12 @@ def run_task(
             dialog.deleteLater()
         callback(value)
 
-    relay = _Relay(show_progress, lambda result: finish(on_success, result), lambda error: finish(on_failure, error))
+    def failed(error: BaseException) -> None:
+        if crash.is_unexpected(error):
+            crash.report_exception(error)  # on the GUI thread: the crash dialog, the traceback in the log
+        finish(on_failure, error)
+
+    relay = _Relay(show_progress, lambda result: finish(on_success, result), failed)
     _relays.add(relay)
     task.signals.progress.connect(relay.progress)
     task.signals.succeeded.connect(relay.succeeded)

@@ -1,4 +1,4 @@
-"""De-identification for exports (issue #6): pseudonyms, date shifts, birth year or 90+, controlled text."""
+"""De-identification for exports (contract v2): pseudonyms, dates moved back, birth year or 90+, free text dropped."""
 
 from __future__ import annotations
 
@@ -20,16 +20,16 @@ from desktop.domain import (
     KNOWN_REGIMENS,
     PATIENT_FIELDS,
     RECORD_KINDS,
+    InvalidData,
     Patient,
     parse_registry_json,
     validate_patient,
 )
 from desktop.domain.validation import patient_problems
 from desktop.exchange.deidentify import (
+    FREE_TEXT_REMOVED,
     MAX_OFFSET_DAYS,
-    OTHER_ADVERSE_EVENT_TERM,
     OTHER_NPM1_TYPE,
-    OTHER_REGIMEN,
     Deidentifier,
     PseudonymCollision,
     controlled_npm1_type,
@@ -97,15 +97,16 @@ def test_pseudonym_is_a_keyed_hash_stable_for_one_key():
     assert len({DEID.pseudonym(i) for i in ids}) == len(ids)
 
 
-def test_offsets_are_secret_stable_non_zero_and_within_180_days():
+def test_offsets_are_secret_stable_and_always_1_to_180_days_back():
     ids = [f"P{n:05d}" for n in range(20_000)]
     offsets = [DEID.offset_days(i) for i in ids]
-    assert all(1 <= abs(o) <= MAX_OFFSET_DAYS == 180 for o in offsets)
-    assert (min(offsets), max(offsets)) == (-180, 180)  # the whole range is used
-    assert len(set(offsets)) == 360
+    assert all(-180 <= o <= -1 for o in offsets) and MAX_OFFSET_DAYS == 180
+    assert (min(offsets), max(offsets)) == (-180, -1)  # the whole range is used, never 0, never forward
+    assert len(set(offsets)) == 180
+    assert max(collections.Counter(offsets).values()) < 2 * len(ids) / 180  # about uniform
     assert offsets == [Deidentifier(KEY, dt.date(2030, 1, 1)).offset_days(i) for i in ids]
     other = [Deidentifier(OTHER_KEY, TODAY).offset_days(i) for i in ids]
-    assert sum(a == b for a, b in zip(offsets, other, strict=True)) < len(ids) / 100  # ~1/360 by chance
+    assert sum(a == b for a, b in zip(offsets, other, strict=True)) < len(ids) / 90  # ~1/180 by chance
 
 
 def test_the_key_must_be_long_and_is_not_shown():
@@ -220,36 +221,38 @@ def test_already_deidentified_birth_fields(birth, expected):
 
 def test_a_birth_year_after_the_shifted_diagnosis_year_is_dropped():
     """Born in the diagnosis year: a shift back into the year before would make the patient invalid
-    (birth year after the diagnosis year), so the year is dropped; a shift forward keeps it."""
+    (birth year after the diagnosis year), so the year is dropped; a shift that stays in the year keeps it."""
     birth, diagnosis = dt.date(2023, 1, 2), dt.date(2023, 1, 10)
-    back = id_with_offset(lambda o: o < -10)
-    forward = id_with_offset(lambda o: o > 0)
-    for pid, year in ((back, None), (forward, 2023)):
+    across = id_with_offset(lambda o: o < -10)
+    within = id_with_offset(lambda o: o > -9)
+    for pid, year in ((across, None), (within, 2023)):
         result = DEID.patient(make_patient(pid, birth_date=birth, diagnosis_date=diagnosis))
         assert (result.birth_year, result.age_over_89) == (year, None)
-        assert patient_problems(result, TODAY + dt.timedelta(days=180)) == []
+        assert patient_problems(result, TODAY) == []
 
 
-def test_adverse_event_terms_outside_the_controlled_list_are_replaced():
+def test_free_text_adverse_event_terms_are_dropped():
     events = [
         {"date": day(20), "term": "Febrile neutropenia", "grade": 3},
         {"date": day(21), "term": "  febrile   NEUTROPENIA ", "grade": 2},
         {"date": day(22), "term": "Fall at home, seen by Dr Weber at St Anne", "grade": 1},
-        {"date": day(23), "term": OTHER_ADVERSE_EVENT_TERM, "grade": 4},
+        {"date": day(23), "term": FREE_TEXT_REMOVED, "grade": 4},
+        {"date": day(24), "term": "Adverse event - Other", "grade": 2},  # not on the list either
     ]
     result = DEID.patient(make_patient("P1", adverse_events=events))
     assert [(e.term, e.grade) for e in result.adverse_events] == [
-        ("Febrile neutropenia", 3), ("Febrile neutropenia", 2), (OTHER_ADVERSE_EVENT_TERM, 1),
-        (OTHER_ADVERSE_EVENT_TERM, 4),
+        ("Febrile neutropenia", 3), ("Febrile neutropenia", 2), (FREE_TEXT_REMOVED, 1), (FREE_TEXT_REMOVED, 4),
+        (FREE_TEXT_REMOVED, 2),
     ]  # fmt: skip
+    assert "Weber" not in json.dumps(result.to_exchange())
     assert all(controlled_term(term) == term for term in COMMON_ADVERSE_EVENT_TERMS)
-    assert OTHER_ADVERSE_EVENT_TERM not in COMMON_ADVERSE_EVENT_TERMS
+    assert FREE_TEXT_REMOVED == "Other (free text removed)" and FREE_TEXT_REMOVED not in COMMON_ADVERSE_EVENT_TERMS
 
 
 def test_regimens_and_npm1_types_keep_only_controlled_values():
     assert [controlled_regimen(r) for r in KNOWN_REGIMENS] == list(KNOWN_REGIMENS)
     assert controlled_regimen("ven-aza") == "VEN-AZA"
-    assert controlled_regimen("VEN-AZA, trial of Dr Rossi (MRN 35252644)") == OTHER_REGIMEN
+    assert controlled_regimen("VEN-AZA, trial of Dr Rossi (MRN 35252644)") == FREE_TEXT_REMOVED
     assert [controlled_npm1_type(t) for t in ("A", "B", "D", "Km", "type D", "b", None)] == [
         "A", "B", "D", "Km", "D", "B", None
     ]  # fmt: skip
@@ -258,7 +261,8 @@ def test_regimens_and_npm1_types_keep_only_controlled_values():
     data = patient_dict("P1", cycles=1, npm1_type="NM_002520 c.863")
     data["cycles"][0]["regimen"] = "Ven + aza at home (Rossi)"
     result = DEID.patient(validate_patient(data))
-    assert ([c.regimen for c in result.cycles], result.npm1_type) == ([OTHER_REGIMEN], OTHER_NPM1_TYPE)
+    assert ([c.regimen for c in result.cycles], result.npm1_type) == ([FREE_TEXT_REMOVED], OTHER_NPM1_TYPE)
+    assert "Rossi" not in json.dumps(result.to_exchange(), default=str)
 
 
 def test_medication_dates_move_by_the_offset_names_stay_and_ongoing_stays_ongoing():
@@ -279,13 +283,37 @@ def test_deidentifying_twice_gives_a_valid_patient():
     assert twice.birth_year == 1940 and twice.adverse_events[0].term == once.adverse_events[0].term
 
 
-def test_a_deidentified_export_reads_back_with_the_shifted_horizon(demo_deidentified, tmp_path):
-    """Valid against the models and every whole-patient rule when `today` is moved by the largest offset:
-    shifted dates of recent records may lie up to 180 days after the real `today`."""
+def test_a_deidentified_export_imports_on_the_export_day(demo_deidentified, tmp_path):
+    """Valid against the models and every whole-patient rule on the export day itself: no date lies after it
+    (v1 shifted forward too, so such a file could only be imported months later)."""
     out = tmp_path / "deid.json"
     write_registry_json(demo_deidentified, out)
-    registry = parse_registry_json(out.read_text(encoding="utf-8"), TODAY + dt.timedelta(days=MAX_OFFSET_DAYS))
+    registry = parse_registry_json(out.read_text(encoding="utf-8"), TODAY)
     assert registry.patients == demo_deidentified
+    assert max(date for p in demo_deidentified for _, date in dates_of(p)) < TODAY
+
+
+def test_every_date_moves_back_1_to_180_days_and_none_lies_after_the_export_day(demo, demo_deidentified):
+    """One offset per patient, the same for every date of every record kind; every kind is present."""
+    seen_kinds: set[str] = set()
+    for original, result in zip(demo, demo_deidentified, strict=True):
+        moves = {(a - b).days for (_, b), (_, a) in zip(dates_of(original), dates_of(result), strict=True)}
+        assert len(moves) == 1 and -180 <= moves.pop() <= -1, original.patient_id
+        assert all(date < TODAY for _, date in dates_of(result))
+        seen_kinds |= {where.split("[")[0] for where, _ in dates_of(original)}
+    original, result = full_patient("P9"), DEID.patient(full_patient("P9"))  # medications: the demo has none
+    moves = {(a - b).days for (_, b), (_, a) in zip(dates_of(original), dates_of(result), strict=True)}
+    assert moves == {DEID.offset_days("P9")} and original.medications
+    assert seen_kinds | {"medications"} == {"diagnosis_date", *DATED_KINDS}
+
+
+def test_a_date_after_the_export_day_is_refused_not_exported():
+    """A registry never holds one (it refuses dates in the future); a computer clock set back could."""
+    patient = make_patient("P1")
+    refused = r"P1: cycles\[1\]: start_date: 2023-02-15 is after the export date 2023-02-12"
+    with pytest.raises(InvalidData, match=refused):
+        Deidentifier(KEY, day(33)).patient(patient)
+    assert Deidentifier(KEY, day(62)).patient(patient).patient_id == DEID.pseudonym("P1")
 
 
 # ---- the issue's acceptance checks ------------------------------------------------------------------
@@ -347,12 +375,12 @@ def test_clinical_results_equal_the_originals_at_the_shifted_as_of(demo, demo_de
     asserts for them: every such item present in both schedules moved by the offset + δ with |δ| ≤ 3,
     window and due date alike; items differ only among month-based ones; and an evaluation whose month-
     based due dates all moved exactly by the offset has a schedule exactly equal to the original's.
-    Measured (this seed and key; 200 patients × 5 dates = 1,000 evaluations, 4,016 schedule items): 1,219
-    of the 1,937 month-based items present in both schedules move by δ ≠ 0, in 444 evaluations of 143
-    patients (exact schedule equality holds in 556 evaluations); 2 items change status (2 patients) and 28
-    items are listed in only one of the two schedules (8 patients differ in reason/status/presence at all).
-    Alert dates (not compared) differ in 18 evaluations of 10 patients, as some alerts carry a due date.
-    With 4 other keys and a second seed: 52–63 % of those items move, 2–7 change status, 14–32 are in one
+    Measured with offsets 1–180 days back (this seed and key; 200 patients × 5 dates = 1,000 evaluations,
+    4,016 schedule items): 1,231 of the 1,934 month-based items present in both schedules move by δ ≠ 0, in
+    442 evaluations of 143 patients (exact schedule equality holds in 558 evaluations); 6 items change status
+    and 18 items are listed in only one of the two schedules (9 patients differ in status or presence at
+    all). Alert dates (not compared) differ in 14 evaluations of 8 patients, as some alerts carry a due date.
+    With 4 other keys and a second seed: 55–62 % of those items move, 4–6 change status, 15–29 are in one
     schedule only; eligibility, criteria, strategy and alert codes never differed.
     """
     month_based_moved = status_changes = presence_changes = 0
@@ -410,7 +438,7 @@ def test_month_arithmetic_moves_dates_by_at_most_3_days():
     worst = 0
     for start in range(0, 6 * 366, 5):
         first = D0 + dt.timedelta(days=start)
-        for days in range(-MAX_OFFSET_DAYS, MAX_OFFSET_DAYS + 1, 7):
+        for days in range(-MAX_OFFSET_DAYS, 0, 7):
             shift = dt.timedelta(days=days)
             for months in (1, 3, 6, 9, 12, 24):
                 worst = max(worst, abs((add_months(first + shift, months) - shift - add_months(first, months)).days))
