@@ -20,7 +20,9 @@ from desktop import VERSION_LINE, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: `export --format` choices (desktop.services.transfer.EXPORT_FORMATS; not imported here, for start-up time).
-EXPORT_FORMATS = ("json", "csv", "xlsx", "fhir", "redcap")
+EXPORT_FORMATS = ("json", "csv", "xlsx", "fhir", "fhir-ndjson", "redcap")
+#: Above this many patients a FHIR Bundle is too large for most tools: the export says to use Bulk Data.
+BULK_FHIR_FROM = 500
 log = logging.getLogger("desktop.cli")
 
 
@@ -100,6 +102,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         Path(args.db), args.format, Path(args.out), progress=_progress_bar("export"), deidentify=args.deidentify
     )
     _info(f"exported {count} {'de-identified ' if args.deidentify else ''}patients to {args.out}")
+    if args.format == "fhir" and count > BULK_FHIR_FROM and Path(args.out).suffix == ".json":
+        _info(f"for more than {BULK_FHIR_FROM} patients, --format fhir-ndjson (FHIR Bulk Data) is the format to use")
     return EXIT_OK
 
 
@@ -297,7 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         choices=EXPORT_FORMATS,
         help="json: exchange file v2; csv: tables in a folder or .zip; xlsx: workbook; "
-        "fhir: R4 Bundle (.json), .ndjson or bulk-data folder; redcap: dictionary + data in a folder or .zip",
+        "fhir: R4 Bundle (.json), .ndjson or bulk-data folder; fhir-ndjson: FHIR Bulk Data folder; "
+        "redcap: dictionary + data in a folder or .zip",
     )
     exp.add_argument("--out", required=True, help="output file or folder (replaced atomically)")
     exp.add_argument(

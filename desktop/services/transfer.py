@@ -1,7 +1,8 @@
 """Import and export of whole registries, whatever the file format (the same code for the CLI and the app).
 
-Formats (`EXPORT_FORMATS`): `json` (exchange file v1, contract.md), `csv` (one table per record kind in a
-folder or `.zip`), `xlsx` (the same tables as sheets), `fhir` (R4 Bundle, NDJSON or bulk-data folder) and
+Formats (`EXPORT_FORMATS`): `json` (exchange file v2, contract.md), `csv` (one table per record kind in a
+folder or `.zip`), `xlsx` (the same tables as sheets), `fhir` (R4 Bundle, NDJSON or
+bulk-data folder), `fhir-ndjson` (the FHIR Bulk Data folder) and
 `redcap` (data dictionary + import file). Imports read `json`, `csv`, `xlsx` and VenTrack's own FHIR export;
 each is validated completely before anything is written, then written in one transaction.
 """
@@ -22,7 +23,7 @@ PatientWriter = Callable[[Iterable[Patient], Path, Callable[[int], None] | None]
 PatientReader = Callable[[Path, dt.date], list[Patient]]
 
 #: Export formats, in the order the CLI and the app offer them.
-EXPORT_FORMATS = ("json", "csv", "xlsx", "fhir", "redcap")
+EXPORT_FORMATS = ("json", "csv", "xlsx", "fhir", "fhir-ndjson", "redcap")
 #: What `import` reads, by what the path looks like (a folder holds CSV tables or FHIR NDJSON files).
 IMPORT_LAYOUTS = ".json (exchange file or FHIR Bundle), .ndjson (FHIR), .csv / .zip / folder (CSV tables), .xlsx"
 
@@ -174,6 +175,12 @@ def writer_for(fmt: str) -> PatientWriter:
         from desktop.exchange.fhir import write_fhir_bundle
 
         return write_fhir_bundle
+    if fmt == "fhir-ndjson":  # FHIR Bulk Data: a folder with one <Type>.ndjson per resource type (contract v2)
+        from functools import partial
+
+        from desktop.exchange.fhir import write_fhir_bundle
+
+        return partial(write_fhir_bundle, layout="folder")
     if fmt == "redcap":
         from desktop.exchange.redcap import write_redcap
 
@@ -194,7 +201,7 @@ def export_registry(
 
     The patients are read from one consistent snapshot of the registry, streamed to the writer (which
     writes atomically: a failure or a cancel from `progress` leaves no output). With `deidentify`, each
-    patient is de-identified on the way (HIPAA Safe Harbor, `desktop.exchange.deidentify`).
+    patient is de-identified on the way (pseudonymisation with date shifting, `desktop.exchange.deidentify`).
     """
     writer = writer_for(fmt)
     with Registry.open(db_path) as registry:

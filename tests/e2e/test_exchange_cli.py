@@ -104,3 +104,20 @@ def test_dry_run_of_a_workbook_writes_nothing(demo, tmp_path):
     assert done.returncode == 0 and "would import 60 patients (0 new, 60 replaced)" in done.stderr, done.stderr
     assert digest(demo) == before
     assert json.loads(ventrack("eligibility", "--db", str(demo), "--json").stdout)
+
+
+def test_fhir_bulk_data_export_is_one_ndjson_per_type_and_imports_back(tmp_path):
+    from tests.examples_data import EXAMPLES
+
+    db = tmp_path / "r.sqlite"
+    assert ventrack("import", str(EXAMPLES), "--db", str(db)).returncode == 0
+    out = tmp_path / "bulk"
+    done = ventrack("export", "--db", str(db), "--format", "fhir-ndjson", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    files = {p.name for p in out.iterdir()}
+    assert {"Patient.ndjson", "Observation.ndjson", "MedicationStatement.ndjson"} <= files
+    for path in out.iterdir():
+        types = {json.loads(line)["resourceType"] for line in path.read_text().splitlines()}
+        assert types == {path.stem}  # one resource type per file, one resource per line
+    back = ventrack("import", str(out), "--db", str(tmp_path / "back.sqlite"))
+    assert back.returncode == 0 and "imported 9 patients" in back.stderr
