@@ -135,14 +135,17 @@ def _open_main_window(db_path: Path | None) -> MainWindow:
     from PySide6.QtCore import QSettings
 
     from desktop.services.locations import default_registry
-    from desktop.store import Registry
+    from desktop.store import RegistryError
+    from desktop.ui.encryption_ui import open_registry
     from desktop.ui.main_window import MainWindow
     from desktop.ui.session import RegistrySession
 
     path = db_path or default_registry()
     if db_path is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    registry = Registry.open(path, create=db_path is None)
+    registry = open_registry(None, path, create=db_path is None)  # an encrypted one: its passphrase first
+    if registry is None:
+        raise RegistryError(f"{path} is encrypted and no passphrase was given; nothing was opened")
     return MainWindow(RegistrySession(registry), QSettings())
 
 
