@@ -11,9 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from desktop.clinical.eligibility import is_high_risk
 from desktop.clinical.evaluation import PatientEvaluation
-from desktop.clinical.parameters import Parameters
 from desktop.domain import Patient
 from desktop.store import AuditEntry, StoredPatient
 from desktop.ui import wording
@@ -83,7 +81,7 @@ def header_html(patient: Patient, evaluation: PatientEvaluation, hide_names: boo
     if patient.baseline_npm1_abl1_pct is not None:
         facts.append(f"baseline NPM1/ABL1 {patient.baseline_npm1_abl1_pct:g}%")
     line1 = "  ·  ".join([*parts, html.escape(", ".join(facts))])
-    line2 = f"<b>Co-mutations:</b> {_co_mutations(patient, evaluation.params)}"
+    line2 = f"<b>Co-mutations:</b> {wording.co_mutations_html(patient, evaluation.params)}"
     status = evaluation.eligibility
     colour = wording.STATUS_COLOUR.get(status.status)
     status_html = html.escape(wording.ELIGIBILITY_HEADER[status.status])
@@ -95,28 +93,6 @@ def header_html(patient: Patient, evaluation: PatientEvaluation, hide_names: boo
         f"<b>TFR criteria:</b> {status_html}  ·  <b>Strategy:</b> {html.escape(strategy)}"
     )
     return "<br>".join((line1, line2, line3))
-
-
-def _co_mutations(patient: Patient, params: Parameters) -> str:
-    if patient.co_mutations is None:
-        return "<i>not tested</i>"
-    if not patient.co_mutations:
-        return "tested, none found"
-    items = []
-    for mutation in patient.co_mutations:
-        extra = []
-        if mutation.allelic_ratio is not None:
-            extra.append(f"AR {mutation.allelic_ratio:g}")
-        if mutation.vaf is not None:
-            extra.append(f"VAF {mutation.vaf:g}")
-        text = html.escape(mutation.gene + (f" ({', '.join(extra)})" if extra else ""))
-        risk = is_high_risk(mutation, params)
-        if risk is None:
-            text = f"<span style='color:{wording.UNKNOWN.name()}'>{text} (risk unknown: no allelic ratio)</span>"
-        elif risk:
-            text = f"<span style='color:{wording.BAD.name()}; font-weight:600'>⚠ {text}: {wording.HIGH_RISK}</span>"
-        items.append(text)
-    return ", ".join(items)
 
 
 def header_height(font: QFont, lines: int) -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
 
+from desktop.clinical.eligibility import is_high_risk
+
 if TYPE_CHECKING:
     from desktop.clinical.data_errors import DataError
     from desktop.clinical.dose_review import DoseReview
-    from desktop.domain import Response
+    from desktop.clinical.parameters import Parameters
+    from desktop.domain import Patient, Response
 
 DISCLAIMER = "Decision support, not a decision: VenTrack shows evidence and rules; the clinician decides."
 
@@ -175,3 +179,24 @@ def data_error_text(error: DataError) -> tuple[str, str]:
     """A data error in words: (`Cycle of 2024-05-02 (cycles[3]): <problem>`, `<what to fix>`)."""
     kind = RECORD_KIND.get(error.record.split("[", 1)[0], "record")
     return f"{sentence(kind)} of {error.date.isoformat()} ({error.record}): {error.problem}", sentence(error.fix)
+
+
+def co_mutations_html(patient: Patient, params: Parameters, separator: str = ", ") -> str:
+    """The co-mutations with their burden (HTML); high risk for TFR (rules §4) and unknown risk said in words and
+    colour: the patient header and the PDF summary say it the same way."""
+    if patient.co_mutations is None:
+        return "<i>not tested</i>"
+    if not patient.co_mutations:
+        return "tested, none found"
+    items = []
+    for mutation in patient.co_mutations:
+        extra = [f"AR {mutation.allelic_ratio:g}"] if mutation.allelic_ratio is not None else []
+        extra += [f"VAF {mutation.vaf:g}"] if mutation.vaf is not None else []
+        text = html.escape(mutation.gene + (f" ({', '.join(extra)})" if extra else ""))
+        risk = is_high_risk(mutation, params)
+        if risk is None:
+            text = f"<span style='color:{UNKNOWN.name()}'>{text} (risk unknown: no allelic ratio)</span>"
+        elif risk:
+            text = f"<span style='color:{BAD.name()}; font-weight:600'>⚠ {text}: {HIGH_RISK}</span>"
+        items.append(text)
+    return separator.join(items)

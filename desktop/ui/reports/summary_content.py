@@ -9,7 +9,6 @@ import html
 from collections.abc import Sequence
 
 from desktop import RULES_VERSION
-from desktop.clinical.eligibility import is_high_risk
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, Parameters
 from desktop.domain import Patient
@@ -71,7 +70,7 @@ def identity_html(patient: Patient, evaluation: PatientEvaluation, hide_identifi
         ("NPM1 type", esc(patient.npm1_type or "not recorded")),
         ("Baseline NPM1/ABL1", "not recorded" if patient.baseline_npm1_abl1_pct is None
          else f"{patient.baseline_npm1_abl1_pct:g}%"),
-        ("Co-mutations", co_mutations_html(patient, evaluation.params)),
+        ("Co-mutations", wording.co_mutations_html(patient, evaluation.params, "<br>")),
         ("Treatment", esc(treatment)),
         (label, esc(response)),
     ]  # fmt: skip
@@ -89,26 +88,6 @@ def _birth(patient: Patient, as_of: dt.date) -> str:
     if patient.birth_year is not None:
         return f"{patient.birth_year} (year only)"
     return "age 90 or over" if patient.age_over_89 else "—"
-
-
-def co_mutations_html(patient: Patient, params: Parameters) -> str:
-    """The co-mutations with their burden; high risk for TFR (rules §4) and unknown risk said in words."""
-    if patient.co_mutations is None:
-        return "<i>not tested</i>"
-    if not patient.co_mutations:
-        return "tested, none found"
-    items = []
-    for mutation in patient.co_mutations:
-        extra = [f"AR {mutation.allelic_ratio:g}"] if mutation.allelic_ratio is not None else []
-        extra += [f"VAF {mutation.vaf:g}"] if mutation.vaf is not None else []
-        text = esc(mutation.gene + (f" ({', '.join(extra)})" if extra else ""))
-        risk = is_high_risk(mutation, params)
-        if risk is None:
-            text = _coloured(f"{text} — risk unknown (no allelic ratio)", wording.UNKNOWN, bold=False)
-        elif risk:
-            text = _coloured(f"⚠ {text} — {wording.HIGH_RISK}", wording.BAD)
-        items.append(text)
-    return "<br>".join(items)
 
 
 def status_html(evaluation: PatientEvaluation) -> str:
