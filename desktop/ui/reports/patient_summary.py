@@ -10,6 +10,7 @@ a page is split between lines. `write_patient_summary` needs a Qt application (`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,8 +135,13 @@ def text_blocks(writer: QPdfWriter, page: PageGeometry, html: str) -> list[Block
     slices = []
     for n in range(document.pageCount()):
         clip = QRectF(0, n * page.body.height(), page.body.width(), page.body.height() - 1)  # not the next line
-        slices.append(Block(page.body.height(), lambda p, top, c=clip: _paint_document(p, document, page, top, c)))
+        slices.append(Block(page.body.height(), functools.partial(_slice_painter, document, page, clip)))
     return slices
+
+
+def _slice_painter(document: QTextDocument, page: PageGeometry, clip: QRectF, painter: QPainter, top: float) -> None:
+    """Paint one page-high slice of a long document (the blocks' painter)."""
+    _paint_document(painter, document, page, top, clip)
 
 
 def _paint_document(
