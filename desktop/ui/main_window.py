@@ -18,6 +18,7 @@ from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
 from desktop.ui.notice import Notice, criteria_met_text
+from desktop.ui.outcomes_view import show_outcomes
 from desktop.ui.patient_browser import COMPACT_COLUMNS, PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
@@ -311,6 +312,8 @@ class MainWindow(QMainWindow):
         self.rules_action = a("Clinical &rules", lambda: show_rules(self), QKeySequence.StandardKey.HelpContents,
                               "The clinical rules VenTrack implements (docs/clinical-rules.md)")  # fmt: skip
         self.about_action = a("&About VenTrack", lambda: dialogs.about(self, self.session), None)
+        self.outcomes_action = a("&Outcomes…", lambda: show_outcomes(self), "Ctrl+Shift+O",
+                                 "Registry outcomes (rules §9) beside the published figures")  # fmt: skip
         self._build_menus()
 
     def _build_menus(self) -> None:
@@ -337,6 +340,7 @@ class MainWindow(QMainWindow):
         view.addActions([self.panel_dock.toggleViewAction(), self.alerts_dock.toggleViewAction()])
         view.addSeparator()
         view.addAction(self.parameters_action)
+        bar.addMenu("&Registry").addAction(self.outcomes_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.rules_action, self.about_action])
         tools = self.addToolBar("Main")
