@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QPr
 from desktop import APP_NAME
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import InvalidData
-from desktop.store import PatientSummary, Registry, RegistryError, StoredPatient
-from desktop.ui import dialogs
+from desktop.store import PatientSummary, RegistryError, StoredPatient
+from desktop.ui import dialogs, encryption_ui
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
@@ -30,6 +30,10 @@ from desktop.ui.window_size import PANEL_WIDTH, default_window_size
 from desktop.ui.workers import Cancelled, run_task
 
 MAX_RECENT = 8
+
+
+#: What an action's shortcut may be given as.
+Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 
 
 class MainWindow(QMainWindow):
@@ -125,9 +129,11 @@ class MainWindow(QMainWindow):
     def switch_registry(self, path: Path, *, create: bool = False) -> bool:
         """Close the current registry and open another; on failure keep the current one and say why."""
         try:
-            registry = Registry.open(path, create=create)
+            registry = encryption_ui.open_registry(self, path, create=create)  # asks an encrypted one's passphrase
         except RegistryError as error:
             QMessageBox.critical(self, APP_NAME, f"Cannot open {path}:\n{error}")
+            return False
+        if registry is None:
             return False
         old = self.session
         old.close()
@@ -260,7 +266,7 @@ class MainWindow(QMainWindow):
 
     # ---- actions -----------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: object, shortcut: Shortcut = None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -284,6 +290,8 @@ class MainWindow(QMainWindow):
                                      "Save the patient's charts as PNG or SVG")  # fmt: skip
         self.summary_action = a(summary_action.MENU_TEXT, lambda: summary_action.save_patient_summary(self), "Ctrl+P",
                                 summary_action.TIP)  # fmt: skip
+        self.encrypt_action = a("Encr&ypt registry…", lambda: encryption_ui.encrypt_open_registry(self), None,
+                                "Encrypt this registry and its backups with a passphrase (SQLCipher)")  # fmt: skip
         self.quit_action = a("&Quit", self.close, Key.Quit)
         self.undo_action = a("&Undo", lambda: self.session.undo_stack.undo(), Key.Undo, "Undo the last change")
         self.redo_action = a("&Redo", lambda: self.session.undo_stack.redo(), Key.Redo, "Redo the change undone")
@@ -323,6 +331,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
         file.addActions([self.import_action, self.export_action, self.export_chart_action, self.summary_action])
+        file.addSeparator()
+        file.addAction(self.encrypt_action)
         file.addSeparator()
         file.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")
@@ -403,7 +413,7 @@ class MainWindow(QMainWindow):
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recent_registries", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        return [value] if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
 
     def _refresh_recent_menu(self) -> None:
         if not hasattr(self, "recent_menu"):
