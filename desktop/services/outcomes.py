@@ -28,12 +28,12 @@ def registry_outcomes(
     as_of: dt.date,
     *,
     diagnosis_years: Collection[int] | None = None,
-    regimens: Collection[str] | None = None,
+    regimens: Collection[str | None] | None = None,
     progress: Progress | None = None,
 ) -> RegistryOutcomes:
     """The outcomes at `as_of` of the registry's patients, or of those diagnosed in `diagnosis_years` and treated
-    with one of `regimens` (a patient's regimen is that of its first cycle). `progress(done, total)` is called every
-    500 patients and may raise to cancel."""
+    with one of `regimens` (a patient's regimen is that of its first cycle, None without a cycle).
+    `progress(done, total)` is called every 500 patients and may raise to cancel."""
     params = load_parameters(registry)
     total = registry.count_patients()
 

@@ -121,14 +121,22 @@ class OutcomesWindow(QWidget):
         layout.addLayout(buttons)
         self._set_exports_enabled(False)
 
-        self._data_timer = QTimer(self, singleShot=True, interval=DATA_DELAY_MS, timeout=self.refresh)
-        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS, timeout=self.refresh)
+        self._data_timer = self._refresh_timer(DATA_DELAY_MS)
+        self._filter_timer = self._refresh_timer(FILTER_DELAY_MS)
         self.filters.changed.connect(self._filter_timer.start)
         screen = main.screen().availableGeometry()
         self.resize(min(1500, screen.width() - 60), min(940, screen.height() - 60))
         self.attach(main.session)
 
     # ---- the session -------------------------------------------------------------------------------
+
+    def _refresh_timer(self, delay_ms: int) -> QTimer:
+        """A single-shot timer that refreshes the figures `delay_ms` after its last start (changes come in bursts)."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(delay_ms)
+        timer.timeout.connect(self.refresh)
+        return timer
 
     def attach(self, session: RegistrySession) -> None:
         """Follow `session` (the main window's; another one after File → Open)."""
