@@ -102,7 +102,10 @@ class KmPanel:
             self.plot.addItem(self.ticks[c.key])
             self.markers[c.key] = pg.ScatterPlotItem(symbol="d", size=11, pen=pen(fg, 1.4), brush=pg.mkBrush(colour))
             self.plot.addItem(self.markers[c.key])
-            label = pg.TextItem("", color=fg, anchor=(0, 0.5))
+            backdrop = QColor(theme.background)
+            backdrop.setAlpha(225)  # readable where the registry's own curve runs through the published point
+            label = pg.TextItem("", color=fg, anchor=(0, 0.5), fill=pg.mkBrush(backdrop))
+            label.setZValue(20)
             label.setFont(small_font(8.0))
             self.plot.addItem(label)
             self.marker_labels[c.key] = label
