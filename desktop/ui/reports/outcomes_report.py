@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import html
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, QSizeF
@@ -21,7 +19,15 @@ from PySide6.QtGui import QPainter, QPdfWriter, QPicture, QResizeEvent, QTextDoc
 from desktop.clinical.outcomes import OS_LANDMARK_CYCLE
 from desktop.ui.charts.outcome_charts import OutcomeCharts, light_theme
 from desktop.ui.outcomes_data import FRAMING, SOURCE, OutcomesResult, Selection, compute, figures, percent
-from desktop.ui.reports.pdf_pages import PageGeometry, ensure_application, font, paint_page_frame, write_pdf_atomically
+from desktop.ui.reports.pdf_pages import (
+    Block,
+    PageGeometry,
+    ensure_application,
+    font,
+    paginate,
+    paint_pages,
+    write_pdf_atomically,
+)
 
 TITLE = "Registry outcomes"
 #: The report's chart canvas in pixels (three equal panels): scaled onto the page, text is about 7.5 pt.
@@ -39,14 +45,6 @@ td.n { text-align: right; }
 li { margin-bottom: 2px; }
 """
 esc = html.escape
-
-
-@dataclass(frozen=True)
-class Block:
-    """A piece of a page: its height in device units and how to paint it with its top at `top`."""
-
-    height: float
-    paint: Callable[[QPainter, float], None]
 
 
 def summary_html(result: OutcomesResult) -> str:
@@ -160,35 +158,12 @@ def write_outcomes_report(path: str | Path, result: OutcomesResult, generated: d
         blocks.append(_chart_block(page, *pictures["mrd"], CHART_MM["mrd"]))
         blocks.append(_text_block(writer, page, method_html()))
         blocks += [_chart_block(page, *pictures[name], CHART_MM[name]) for name in ("tfr", "os")]
-        pages = _paginate(blocks, page, page.mm(GAP_MM))
+        pages = paginate(blocks, page, page.mm(GAP_MM))
         page_count = len(pages)
-        painter = QPainter(writer)
-        try:
-            for number, placed in enumerate(pages, start=1):
-                if number > 1:
-                    writer.newPage()
-                paint_page_frame(painter, page, title=TITLE, generated=when, page_number=number, pages=page_count,
-                                 subtitle=f"as of {result.as_of.isoformat()}")  # fmt: skip
-                for block, top in placed:
-                    block.paint(painter, top)
-        finally:
-            painter.end()
+        paint_pages(writer, page, pages, title=TITLE, generated=when, subtitle=f"as of {result.as_of.isoformat()}")
 
     write_pdf_atomically(path, f"VenTrack registry outcomes as of {result.as_of.isoformat()}", paint)
     return page_count
-
-
-def _paginate(blocks: list[Block], page: PageGeometry, gap: float) -> list[list[tuple[Block, float]]]:
-    """Blocks placed on pages in order: a block that does not fit under the previous ones starts a page."""
-    pages: list[list[tuple[Block, float]]] = [[]]
-    top = page.body.top()
-    for block in blocks:
-        if pages[-1] and top + block.height > page.body.bottom():
-            pages.append([])
-            top = page.body.top()
-        pages[-1].append((block, top))
-        top += block.height + gap
-    return pages
 
 
 def report_from_registry(db: Path, as_of: dt.date, out: Path) -> OutcomesResult:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -26,10 +24,12 @@ from desktop.ui.charts.patient_charts import PatientCharts
 from desktop.ui.charts.style import Theme
 from desktop.ui.reports import summary_content as content
 from desktop.ui.reports.pdf_pages import (
+    Block,
     PageGeometry,
     ensure_application,
     font,
-    paint_page_frame,
+    paginate,
+    paint_pages,
     write_pdf_atomically,
 )
 
@@ -43,14 +43,6 @@ SECTION_GAP_MM = 4.0
 
 class UnknownPatient(LookupError):
     """The registry has no patient with this id."""
-
-
-@dataclass(frozen=True)
-class Block:
-    """A piece of a page: its height in device units and how to paint it with its top at `top`."""
-
-    height: float
-    paint: Callable[[QPainter, float], None]
 
 
 def chart_picture(patient: Patient, evaluation: PatientEvaluation) -> tuple[QPicture, QSizeF, int]:
@@ -153,20 +145,6 @@ def _paint_document(
     painter.restore()
 
 
-def paginate(blocks: list[Block], page: PageGeometry, gap: float) -> list[list[tuple[Block, float]]]:
-    """Blocks placed on pages, in order: (block, top). A block that does not fit below the previous ones starts
-    a new page."""
-    pages: list[list[tuple[Block, float]]] = [[]]
-    top = page.body.top()
-    for block in blocks:
-        if pages[-1] and top + block.height > page.body.bottom():
-            pages.append([])
-            top = page.body.top()
-        pages[-1].append((block, top))
-        top += block.height + gap
-    return pages
-
-
 def summary_sections(patient: Patient, evaluation: PatientEvaluation, hide_identifiers: bool) -> list[str]:
     """The rich text of every section but the charts, in page order (the charts go after the first two)."""
     return [
@@ -204,17 +182,7 @@ def write_patient_summary(
         blocks += [block for section in sections[2:] for block in section]
         pages = paginate(blocks, page, page.mm(SECTION_GAP_MM))
         page_count = len(pages)
-        painter = QPainter(writer)
-        try:
-            for number, placed in enumerate(pages, start=1):
-                if number > 1:
-                    writer.newPage()
-                paint_page_frame(painter, page, title=title, generated=when, page_number=number, pages=page_count,
-                                 subtitle=f"as of {evaluation.as_of.isoformat()}")  # fmt: skip
-                for block, top in placed:
-                    block.paint(painter, top)
-        finally:
-            painter.end()
+        paint_pages(writer, page, pages, title=title, generated=when, subtitle=f"as of {evaluation.as_of.isoformat()}")
 
     write_pdf_atomically(path, title, paint)
     return page_count

@@ -173,3 +173,48 @@ def write_pdf_atomically(path: str | Path, title: str, paint: Callable[[QPdfWrit
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A piece of a page: its height in device units and how to paint it with its top at `top`."""
+
+    height: float
+    paint: Callable[[QPainter, float], None]
+
+
+def paginate(blocks: list[Block], page: PageGeometry, gap: float) -> list[list[tuple[Block, float]]]:
+    """Blocks placed on pages, in order: (block, top). A block that does not fit below the previous ones starts
+    a new page."""
+    pages: list[list[tuple[Block, float]]] = [[]]
+    top = page.body.top()
+    for block in blocks:
+        if pages[-1] and top + block.height > page.body.bottom():
+            pages.append([])
+            top = page.body.top()
+        pages[-1].append((block, top))
+        top += block.height + gap
+    return pages
+
+
+def paint_pages(
+    writer: QPdfWriter,
+    page: PageGeometry,
+    pages: list[list[tuple[Block, float]]],
+    *,
+    title: str,
+    generated: dt.datetime,
+    subtitle: str,
+) -> None:
+    """Paint placed blocks page by page, each page in its frame (title, generation date, "page i of n")."""
+    painter = QPainter(writer)
+    try:
+        for number, placed in enumerate(pages, start=1):
+            if number > 1:
+                writer.newPage()
+            paint_page_frame(painter, page, title=title, generated=generated, page_number=number, pages=len(pages),
+                             subtitle=subtitle)  # fmt: skip
+            for block, top in placed:
+                block.paint(painter, top)
+    finally:
+        painter.end()
