@@ -13,7 +13,7 @@ from desktop import APP_NAME
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.domain import InvalidData
 from desktop.store import PatientSummary, RegistryError, StoredPatient
-from desktop.ui import dialogs, encryption_ui
+from desktop.ui import crash, dialogs, encryption_ui
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Cancelled: nothing was changed", 8000)
             elif isinstance(error, InvalidData):
                 dialogs.show_problems(self, "Nothing was changed", error)
-            else:
+            elif not crash.is_unexpected(error):  # a bug has the crash dialog already: one window, not two
                 QMessageBox.critical(self, APP_NAME, f"{label} failed:\n{error}")
 
         run_task(work, on_success, failed, parent=self, label=label)

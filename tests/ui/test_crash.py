@@ -167,3 +167,20 @@ def test_an_error_while_a_form_saves_says_the_entry_was_not_saved(qtbot, reporte
     form.ok_button.click()  # the app kept running: the same entry now saves
     assert window.editing.current_dialog is None
     assert len(registry.load_patient(patient_id).cycles) == len(before.cycles) + 1
+
+
+def test_a_bug_in_the_windows_background_work_shows_the_crash_dialog_only(qtbot, reporter, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args, **kwargs: shown.append(str(args[2])))
+
+    def work(progress):
+        raise TypeError("simulated bug in an export")
+
+    window.run_in_background(work, lambda result: None, "Export")
+    dialog = wait_for_dialog(qtbot)
+    assert "TypeError: simulated bug in an export" in dialog.message.text()
+    qtbot.wait(50)
+    assert shown == []  # no second window saying "Export failed" beside the crash dialog
+    dialog.accept()
