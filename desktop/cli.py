@@ -160,11 +160,7 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
     from desktop.store import Registry
 
     as_of = args.as_of or dt.date.today()
-    if args.pdf:  # Qt is imported for the PDF only, on the offscreen platform when there is no display
-        import os
-
-        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.pdf:  # Qt is imported for the PDF only (offscreen without a display: `pdf_pages.ensure_application`)
         from desktop.ui.reports.outcomes_report import report_from_registry
 
         output = report_from_registry(Path(args.db), as_of, Path(args.pdf)).outcomes.to_json()

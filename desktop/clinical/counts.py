@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from operator import attrgetter
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from desktop.domain import BloodCount
@@ -21,8 +20,6 @@ class MergedCount(NamedTuple):
     blasts_pct: float | None
 
 
-_date_of = attrgetter("date")
-_new = tuple.__new__  # builds NamedTuples without the Python-level __new__ (hot path)
 
 
 def _lowest(a: float | None, b: float | None) -> float | None:
@@ -53,19 +50,3 @@ def merged_counts(counts: Iterable[BloodCount], as_of: dt.date) -> list[MergedCo
         if c.date <= as_of:
             by_date.setdefault(c.date, []).append(c)
     return [_merge(date, by_date[date]) for date in sorted(by_date)]
-
-
-def latest_count(counts: Sequence[BloodCount], as_of: dt.date) -> MergedCount | None:
-    """The merged count of the latest date on or before `as_of` (no sorting)."""
-    dates = list(map(_date_of, counts))
-    if not dates:
-        return None
-    latest = max(dates)
-    if latest > as_of:
-        latest = max((d for d in dates if d <= as_of), default=None)
-        if latest is None:
-            return None
-    if dates.count(latest) == 1:
-        c = counts[dates.index(latest)]
-        return _new(MergedCount, (latest, c.anc, c.platelets, c.hemoglobin, c.wbc, c.blasts_pct))
-    return _merge(latest, [c for c, d in zip(counts, dates, strict=True) if d == latest])

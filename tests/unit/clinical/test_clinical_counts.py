@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from clinical_builders import blood_count
 
-from desktop.clinical.counts import latest_count, merged_counts
+from desktop.clinical.counts import merged_counts
 from desktop.clinical.ctcae import anc_grade, hemoglobin_grade, platelet_grade
 from desktop.domain import BloodCount
 
@@ -18,8 +18,7 @@ def test_same_date_counts_merge_with_the_lowest_value_of_each_field() -> None:
     a = BloodCount(date=D("2024-05-01"), anc=0.8, platelets=200.0, hemoglobin=11.0, wbc=3.0)
     b = BloodCount(date=D("2024-05-01"), anc=1.5, platelets=40.0, hemoglobin=12.0, blasts_pct=1.0)
     for order in ([a, b], [b, a]):
-        merged = latest_count(order, D("2024-05-01"))
-        assert merged is not None
+        (merged,) = merged_counts(order, D("2024-05-01"))
         assert (merged.anc, merged.platelets, merged.hemoglobin, merged.wbc, merged.blasts_pct) == (
             0.8,
             40.0,
@@ -29,11 +28,11 @@ def test_same_date_counts_merge_with_the_lowest_value_of_each_field() -> None:
         )
 
 
-def test_latest_count_ignores_counts_after_as_of() -> None:
+def test_the_latest_count_ignores_counts_after_as_of() -> None:
     counts = [blood_count("2024-05-01", 2.0), blood_count("2024-06-01", 0.3), blood_count("2024-04-01", 1.0)]
-    latest = latest_count(counts, D("2024-05-31"))
+    latest = merged_counts(counts, D("2024-05-31"))[-1]  # what PatientFacts.latest_count gives the rules
     assert latest is not None and latest.date == D("2024-05-01") and latest.anc == 2.0
-    assert latest_count(counts, D("2024-03-31")) is None
+    assert merged_counts(counts, D("2024-03-31")) == []
 
 
 def test_merged_counts_one_per_date_in_order() -> None:
