@@ -20,8 +20,6 @@ class MergedCount(NamedTuple):
     blasts_pct: float | None
 
 
-
-
 def _lowest(a: float | None, b: float | None) -> float | None:
     if a is None:
         return b

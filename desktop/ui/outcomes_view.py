@@ -34,6 +34,7 @@ from desktop.ui.charts.outcome_charts import OutcomeCharts
 from desktop.ui.outcomes_data import FRAMING, SOURCE, Facets, OutcomesResult, compute, figures, percent, write_csv
 from desktop.ui.outcomes_filters import Filters
 from desktop.ui.session import RegistrySession
+from desktop.ui.single_window import show_single
 from desktop.ui.workers import Cancelled, Progress, Task, run_task
 
 if TYPE_CHECKING:
@@ -306,10 +307,4 @@ class OutcomesWindow(QWidget):
 
 def show_outcomes(main: MainWindow) -> OutcomesWindow:
     """Show the main window's Outcomes window (created on first use), in front."""
-    window = main.findChild(OutcomesWindow, "registry_outcomes")
-    if window is None:
-        window = OutcomesWindow(main)
-    window.show()
-    window.raise_()
-    window.activateWindow()
-    return window
+    return show_single(main, OutcomesWindow, "registry_outcomes")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, RULES_VERSION
 from desktop.resources import clinical_rules_path
+from desktop.ui.single_window import show_single
 
 CELL_PADDING = 4
 
@@ -167,10 +168,4 @@ class RulesWindow(QWidget):
 
 def show_rules(parent: QWidget) -> RulesWindow:
     """Show the rules window of `parent` (created on first use), in front."""
-    window = parent.findChild(RulesWindow, "clinical_rules")
-    if window is None:
-        window = RulesWindow(parent)
-    window.show()
-    window.raise_()
-    window.activateWindow()
-    return window
+    return show_single(parent, RulesWindow, "clinical_rules")
