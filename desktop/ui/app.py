@@ -36,6 +36,9 @@ def create_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from desktop.ui import main_thread_gc
+
+    main_thread_gc.install(app)  # a Qt object collected from a worker thread would abort the app
     if app.style().name().lower() != "fusion":  # often already the default: a new style re-polishes (~15 ms)
         app.setStyle("Fusion")
     icon = QIcon()  # PNG renditions, loaded when first drawn (the SVG would be parsed at start-up)

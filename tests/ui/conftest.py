@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from desktop.demo import generate_patients
 from desktop.store import Registry
-from desktop.ui import wording
+from desktop.ui import main_thread_gc, wording
 from desktop.ui.eligibility_panel import EligibilityPanel
 from desktop.ui.main_window import MainWindow
 from desktop.ui.session import RegistrySession
@@ -29,6 +29,12 @@ def panel_criteria(panel: EligibilityPanel) -> dict[str, tuple[str, str, str]]:
             name, word = lines[n + 1].rsplit(" — ", 1)
             shown[names[name]] = (line, word, lines[n + 2])
     return shown
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_garbage_on_the_gui_thread(qapp):
+    """As the app does (`desktop.ui.app.create_application`): no Qt object collected from a worker thread."""
+    main_thread_gc.install(qapp)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,38 @@
+"""Cyclic garbage is collected on the GUI thread only (a Qt object collected from a worker thread aborts)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui import main_thread_gc
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+        self.collected_on: str | None = None
+
+
+def test_garbage_made_anywhere_is_collected_on_the_gui_thread(qtbot, qapp):
+    collector = main_thread_gc.install(qapp)
+    assert main_thread_gc.install(qapp) is collector and not gc.isenabled()
+    threads: list[str] = []
+    cycle = Cycle()
+    weakref.finalize(cycle, lambda: threads.append(threading.current_thread().name))
+    alive = weakref.ref(cycle)
+    del cycle
+    worker = threading.Thread(target=lambda: [object() for _ in range(100_000)], name="worker")  # allocations
+    worker.start()
+    worker.join()
+    assert alive() is not None  # nothing was collected in the worker's allocations
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # make the next tick collect every generation
+    try:
+        qtbot.waitUntil(lambda: alive() is None, timeout=3000)
+    finally:
+        gc.set_threshold(*thresholds)
+    assert threads == [threading.main_thread().name] and QApplication.instance() is qapp
