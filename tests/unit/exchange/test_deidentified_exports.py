@@ -3,7 +3,8 @@ id, birth date, original date or dropped free text; what is read back is the de-
 
 The patients are built so that a raw search for their original dates is meaningful: every original date lies
 in the 35 days before the export day, and the ids are chosen (with this registry's key) so that every offset
-is at least 40 days, so no shifted date can equal an original one (of this patient or another).
+is at least MIN_SHIFT days, so no shifted date can equal an original one (of this patient or another), nor can a
+date an export derives from a shifted one (a cycle's last day, up to 27 days after its start).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ PEOPLE = [
     ("Okafor, Chidubem", "MRN-5551243", dt.date(1968, 11, 23)),
 ]
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: 35 days of original dates + 27 days to a derived cycle end, and a margin (the key is random per registry).
+MIN_SHIFT = 70
 
 
 def before(days: int) -> dt.date:
@@ -89,7 +92,7 @@ def registry_file(tmp_path_factory) -> tuple[Path, list[Patient], bytes]:
     with Registry.open(path, create=True) as registry:
         key = registry.deidentification_key()
         deid = Deidentifier(key, TODAY)
-        ids = [f"CASE-{n:03d}" for n in range(1000) if deid.offset_days(f"CASE-{n:03d}") <= -40][: len(PEOPLE)]
+        ids = [f"CASE-{n:03d}" for n in range(1000) if deid.offset_days(f"CASE-{n:03d}") <= -MIN_SHIFT][: len(PEOPLE)]
         patients = [build(pid, *person) for pid, person in zip(ids, PEOPLE, strict=True)]
         registry.import_patients(patients, "test")
     return path, patients, key
@@ -119,7 +122,7 @@ def test_the_test_patients_are_valid_and_their_dates_cannot_collide(registry_fil
     assert len(patients) == len(PEOPLE)
     for patient in patients:
         assert min(dates_of(patient)) == before(35) and max(dates_of(patient)) == before(1)
-        assert deid.offset_days(patient.patient_id) <= -40
+        assert deid.offset_days(patient.patient_id) <= -MIN_SHIFT
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
