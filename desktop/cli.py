@@ -269,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the desktop app")
     gui.add_argument("--db", help="registry file (default: the registry in the user data folder)")
-    gui.add_argument("--quit-after", type=positive_int, metavar="MS", help="close after MS milliseconds (smoke tests)")
+    # --quit-after is for smoke tests, so it is left out of --help and README
+    gui.add_argument("--quit-after", type=positive_int, metavar="MS", help=argparse.SUPPRESS)
     gui.set_defaults(func=cmd_gui)
 
     demo = sub.add_parser("demo", help="write a registry of synthetic, clinically plausible patients")
