@@ -17,7 +17,8 @@ from desktop.ui import crash, dialogs, encryption_ui
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
-from desktop.ui.notice import Notice, criteria_met_text
+from desktop.ui.findings import FindingMemory
+from desktop.ui.notice import Notice
 from desktop.ui.outcomes_view import show_outcomes
 from desktop.ui.patient_browser import COMPACT_COLUMNS, PatientBrowser
 from desktop.ui.patient_list import build_row
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         self.session: RegistrySession = session
         self.summaries: dict[str, PatientSummary] = {}
         self.loaded = False
-        self._notified: set[tuple[str, str]] = set()
+        self.findings = FindingMemory()
         self.week_summary_shown = False
 
         self.browser = PatientBrowser()
@@ -245,24 +246,10 @@ class MainWindow(QMainWindow):
         self.view.set_registry_empty(count == 0)
 
     def _notify(self, evaluation: PatientEvaluation, previous: PatientEvaluation | None) -> None:
-        """Pop up once per patient and finding: every TFR criterion newly met (to discuss), or a critical alert."""
-        findings = []
-        if evaluation.eligibility.status == "eligible" and (
-            previous is None or previous.eligibility.status != "eligible"
-        ):
-            findings.append(("eligible", criteria_met_text(evaluation.patient_id)))
-        old_codes = {a.code for a in previous.alerts} if previous else set()
-        for alert in evaluation.alerts:
-            if alert.severity == "critical" and alert.code not in old_codes:
-                findings.append((alert.code, f"Critical alert: {alert.message}"))
-        fresh = [(key, text) for key, text in findings if (evaluation.patient_id, key) not in self._notified]
-        if not fresh:
-            return
-        self._notified.update((evaluation.patient_id, key) for key, _ in fresh)
-        critical = any(key != "eligible" for key, _ in fresh)
-        title = f"{APP_NAME}: {evaluation.patient_id}"
-        text = "\n\n".join(t for _, t in fresh)
-        self.notice.show_finding(title, text, critical=critical)  # one notice at a time, however many patients
+        """Pop up once per patient and finding (see `findings`): one notice at a time, however many patients."""
+        fresh = self.findings.fresh(evaluation, previous)
+        if fresh:
+            self.notice.show_findings(evaluation.patient_id, fresh)
 
     # ---- actions -----------------------------------------------------------------------------------
 

@@ -13,7 +13,9 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from desktop import APP_NAME
 from desktop.ui import wording
+from desktop.ui.findings import Finding
 
 MARGIN = 12  # pixels from the parent's top and right edges
 MAX_WIDTH = 440
@@ -63,6 +65,12 @@ class Notice(QFrame):
         layout.addLayout(texts, 1)
         parent.installEventFilter(self)  # follow the parent's size
         self.hide()
+
+    def show_findings(self, patient_id: str, findings: list[Finding]) -> None:
+        """Tell a patient's new findings in one notice (criteria met to discuss, critical alerts)."""
+        texts = [f"Critical alert: {f.message}" if f.critical else criteria_met_text(patient_id) for f in findings]
+        critical = any(f.critical for f in findings)
+        self.show_finding(f"{APP_NAME}: {patient_id}", "\n\n".join(texts), critical=critical)
 
     def show_finding(self, title: str, text: str, *, critical: bool) -> None:
         """Show (or update the notice on screen with) a finding; `critical` gives it the warning icon."""
