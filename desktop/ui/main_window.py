@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter
 
 from desktop import APP_NAME
 from desktop.clinical.evaluation import PatientEvaluation
-from desktop.domain import InvalidData
 from desktop.store import PatientSummary, RegistryError, StoredPatient
-from desktop.ui import crash, dialogs, encryption_ui
+from desktop.ui import dialogs, encryption_ui
 from desktop.ui.alerts_view import AlertsPanel
 from desktop.ui.editing import Editing
 from desktop.ui.eligibility_panel import EligibilityPanel
@@ -23,15 +24,13 @@ from desktop.ui.outcomes_view import show_outcomes
 from desktop.ui.patient_browser import COMPACT_COLUMNS, PatientBrowser
 from desktop.ui.patient_list import build_row
 from desktop.ui.patient_view import PatientView
+from desktop.ui.recent_registries import RecentRegistries
 from desktop.ui.reports import summary_action
 from desktop.ui.rules_window import show_rules
 from desktop.ui.session import RegistrySession
 from desktop.ui.transfer import Transfers
 from desktop.ui.window_size import PANEL_WIDTH, default_window_size
-from desktop.ui.workers import Cancelled, run_task
-
-MAX_RECENT = 8
-
+from desktop.ui.workers import Progress, run_reported
 
 #: What an action's shortcut may be given as.
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
@@ -77,8 +76,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(widget)
         self.statusBar().addPermanentWidget(self.status_progress)
 
-        self.editing = Editing(self)
-        self.transfers = Transfers(self)
+        self.undo_group = QUndoGroup(self)  # Edit → Undo / Redo follow the open registry's stack
+        self.editing = Editing(self, self)
+        self.transfers = Transfers(self, self)
         self._build_actions()
         self.browser.patient_selected.connect(self.show_patient)
         self.alerts.open_patient.connect(self.open_patient)
@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
         session.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
         session.as_of_changed.connect(self._as_of_changed)
         session.changed_elsewhere.connect(self._changed_elsewhere)
-        self._connect_undo()
+        self.undo_group.addStack(session.undo_stack)  # the old session's stack leaves the group with it
+        self.undo_group.setActiveStack(session.undo_stack)
         self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
         self.panel.set_as_of(session.as_of)
         self.status_path.setText(str(session.path))
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         self.panel.show_evaluation(None)
         self.loaded = False
         self.reload()
-        self._remember_recent(session.path)
+        self.recent.remember(session.path)
 
     def reload(self) -> None:
         """Re-read the patient list and re-evaluate everyone (after opening or an import)."""
@@ -253,14 +254,17 @@ class MainWindow(QMainWindow):
 
     # ---- actions -----------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: object, shortcut: Shortcut = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
+    def _action(self, text: str | QAction, slot: object, shortcut: Shortcut = None, tip: str = "") -> QAction:
+        """A window action with its shortcut and tips; `text` may be an action Qt made (undo, redo)."""
+        action = text if isinstance(text, QAction) else QAction(text, self)
+        text = action.text()
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({keys})" if keys else ""))
         action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
-        action.triggered.connect(slot)
+        if slot is not None:
+            action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -280,8 +284,8 @@ class MainWindow(QMainWindow):
         self.encrypt_action = a("Encr&ypt registry…", lambda: encryption_ui.encrypt_open_registry(self), None,
                                 "Encrypt this registry and its backups with a passphrase (SQLCipher)")  # fmt: skip
         self.quit_action = a("&Quit", self.close, Key.Quit)
-        self.undo_action = a("&Undo", lambda: self.session.undo_stack.undo(), Key.Undo, "Undo the last change")
-        self.redo_action = a("&Redo", lambda: self.session.undo_stack.redo(), Key.Redo, "Redo the change undone")
+        self.undo_action = a(self.undo_group.createUndoAction(self, "&Undo"), None, Key.Undo, "Undo the last change")
+        self.redo_action = a(self.undo_group.createRedoAction(self, "&Redo"), None, Key.Redo, "Redo the change undone")
         self.filter_action = a("&Find patient", self._focus_filter, Key.Find, "Type to filter the patient list")
         self.new_patient_action = a("&New patient…", self.editing.new_patient, Key.New)
         self.edit_patient_action = a("&Edit patient…", self.editing.edit_patient, "Ctrl+Shift+E")
@@ -315,7 +319,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addActions([self.new_registry_action, self.open_action])
-        self.recent_menu = file.addMenu("Open &recent")
+        self.recent = RecentRegistries(file.addMenu("Open &recent"), self.settings, self.open_registry)
         file.addSeparator()
         file.addActions([self.import_action, self.export_action, self.export_chart_action, self.summary_action])
         file.addSeparator()
@@ -349,24 +353,6 @@ class MainWindow(QMainWindow):
         tools.addActions([self.undo_action, self.redo_action])
         tools.addSeparator()
         tools.addActions([self.import_action, self.export_action])
-        self._refresh_recent_menu()
-
-    def _connect_undo(self) -> None:
-        stack = self.session.undo_stack
-        self._undo_text(stack.undoText())
-        self._redo_text(stack.redoText())
-        self.undo_action.setEnabled(stack.canUndo())
-        self.redo_action.setEnabled(stack.canRedo())
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.undoTextChanged.connect(self._undo_text)
-        stack.redoTextChanged.connect(self._redo_text)
-
-    def _undo_text(self, text: str) -> None:
-        self.undo_action.setText(f"&Undo {text}".rstrip())
-
-    def _redo_text(self, text: str) -> None:
-        self.redo_action.setText(f"&Redo {text}".rstrip())
 
     def _focus_filter(self) -> None:
         self.browser.filter.setFocus()
@@ -392,24 +378,6 @@ class MainWindow(QMainWindow):
         path = path or dialogs.ask_registry_path(self)
         if path is not None:
             self.switch_registry(path)
-
-    def _remember_recent(self, path: Path) -> None:
-        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
-        self.settings.setValue("recent_registries", recent[:MAX_RECENT])
-        self._refresh_recent_menu()
-
-    def _recent(self) -> list[str]:
-        value = self.settings.value("recent_registries", [])
-        return [value] if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
-
-    def _refresh_recent_menu(self) -> None:
-        if not hasattr(self, "recent_menu"):
-            return
-        self.recent_menu.clear()
-        for n, path in enumerate(self._recent(), start=1):
-            action = self.recent_menu.addAction(f"&{n} {path}")
-            action.triggered.connect(lambda _=False, p=path: self.open_registry(Path(p)))
-        self.recent_menu.setEnabled(bool(self._recent()))
 
     # ---- window state ----------------------------------------------------------------------------
 
@@ -449,15 +417,24 @@ class MainWindow(QMainWindow):
         self.session.close()
         super().closeEvent(event)
 
-    def run_in_background(self, work, on_success, label: str) -> None:  # type: ignore[no-untyped-def]
-        """Run long work with a progress dialog; failures and refusals are shown, cancel says nothing changed."""
+    # ---- what Editing and Transfers may ask (host.WindowHost) ------------------------------------
 
-        def failed(error: BaseException) -> None:
-            if isinstance(error, Cancelled):
-                self.statusBar().showMessage("Cancelled: nothing was changed", 8000)
-            elif isinstance(error, InvalidData):
-                dialogs.show_problems(self, "Nothing was changed", error)
-            elif not crash.is_unexpected(error):  # a bug has the crash dialog already: one window, not two
-                QMessageBox.critical(self, APP_NAME, f"{label} failed:\n{error}")
+    def current_patient_id(self) -> str | None:
+        """The patient on screen, or None."""
+        return self.view.patient_id
 
-        run_task(work, on_success, failed, parent=self, label=label)
+    def show_status(self, text: str, timeout_ms: int = 5000) -> None:
+        """A message on the status line."""
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def select_record(self, kind: str, record_id: int) -> None:
+        """Show one record of the shown patient in its table."""
+        self.view.records.select_record(kind, record_id)
+
+    def export_charts(self, path: Path) -> None:
+        """Save the shown patient's charts as PNG or SVG."""
+        self.view.charts.export_image(path)
+
+    def run_in_background(self, work: Callable[[Progress], Any], on_success: Callable[[Any], None], label: str) -> None:
+        """Long work with a progress dialog; failures and refusals are shown, cancel says nothing changed."""
+        run_reported(work, on_success, label=label, parent=self, show_status=self.show_status)

@@ -198,8 +198,9 @@ class OutcomesWindow(QWidget):
                 self.status.setText(f"Computing the outcomes failed: {error}")
 
         self._busy(True)
-        self.task = run_task(work, done, failed, on_progress=self._progress)
-        return self.task
+        task = run_task(work, done, failed, on_progress=self._progress, start=False)
+        self.task = task  # before it starts: a synchronous pool finishes it inside `start`
+        return task.start()
 
     def _cancel(self) -> None:
         if self.task is not None:

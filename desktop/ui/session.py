@@ -169,8 +169,9 @@ class RegistrySession(QObject):
             if not isinstance(error, Cancelled):  # a newer evaluation replaced this one
                 failed(error)
 
-        self._evaluation_task = run_task(work, done, ended, on_progress=self.evaluation_progress.emit)
-        return self._evaluation_task
+        task = run_task(work, done, ended, on_progress=self.evaluation_progress.emit, start=False)
+        self._evaluation_task = task  # before it starts: a synchronous pool finishes it inside `start`
+        return task.start()
 
     @property
     def evaluating(self) -> bool:

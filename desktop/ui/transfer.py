@@ -32,7 +32,7 @@ from desktop.ui import wording
 from desktop.ui.workers import Progress
 
 if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.host import WindowHost
 
 IMPORT_FILTER = (
     "Registry files (*.json *.ndjson *.xlsx *.zip *.csv);;VenTrack or FHIR JSON (*.json *.ndjson);;"
@@ -169,16 +169,17 @@ class ExportDialog(QDialog):
 class Transfers(QObject):
     """The window's File → Import / Export / Export chart."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: WindowHost, parent: QWidget):
+        super().__init__(parent)
+        self.host = host
+        self.dialog_parent = parent  # the dialogs' parent
         self.current_dialog: QDialog | None = None
 
     # ---- import ------------------------------------------------------------------------------------
 
     def import_dialog(self) -> None:
         """Pick a file, check it in the background, then preview."""
-        name, _ = QFileDialog.getOpenFileName(self.window, "Import registry file", "", IMPORT_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Import registry file", "", IMPORT_FILTER)
         if name:
             self.import_file(Path(name))
 
@@ -186,14 +187,14 @@ class Transfers(QObject):
         """Check `file` against the registry and show the preview (a CSV file stands for its folder)."""
         if file.suffix.lower() == ".csv":
             file = file.parent
-        db_path = self.window.session.path
-        self.window.run_in_background(
+        db_path = self.host.session.path
+        self.host.run_in_background(
             lambda progress: preview_import(file, db_path, progress), self.show_preview, f"Checking {file.name}"
         )
 
     def show_preview(self, preview: ImportPreview) -> None:
         """The preview dialog; Import writes all or nothing in the background."""
-        dialog = ImportPreviewDialog(preview, self.window)
+        dialog = ImportPreviewDialog(preview, self.dialog_parent)
         self.current_dialog = dialog
 
         def finished(result: int) -> None:
@@ -205,57 +206,67 @@ class Transfers(QObject):
         dialog.open()
 
     def _write_import(self, preview: ImportPreview, replace: bool) -> None:
-        db_path, source = self.window.session.path, preview.file.name
+        db_path, source = self.host.session.path, preview.file.name
 
         def work(progress: Progress) -> int:
             return transfer.write_import(db_path, preview.patients, source, replace=replace, progress=progress)
 
         def done(count: int) -> None:
-            self.window.session.accept_changes()
-            self.window.session.clear_history()
-            self.window.reload()
-            self.window.statusBar().showMessage(f"Imported {count:,} patients from {source}", 10000)
+            self.host.session.accept_changes()
+            self.host.session.clear_history()
+            self.host.reload()
+            self.host.show_status(f"Imported {count:,} patients from {source}", 10000)
 
-        self.window.run_in_background(work, done, f"Importing {len(preview.patients):,} patients")
+        self.host.run_in_background(work, done, f"Importing {len(preview.patients):,} patients")
 
     # ---- export ----------------------------------------------------------------------------------
 
     def export_dialog(self) -> None:
-        """Choose a format and destination, then export in the background."""
-        dialog = ExportDialog(self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        fmt, suffix, file_filter = dialog.choice()
-        stem = f"ventrack-{'deidentified-' if dialog.deidentify.isChecked() else ''}{dt.date.today().isoformat()}"
+        """Choose a format in a window-modal dialog that does not block (`open()`), then the destination."""
+        dialog = ExportDialog(self.dialog_parent)
+        self.current_dialog = dialog
+
+        def finished(result: int) -> None:
+            self.current_dialog = None
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted:
+                self._export_to_chosen_destination(*dialog.choice(), dialog.deidentify.isChecked())
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _export_to_chosen_destination(self, fmt: str, suffix: str, file_filter: str, deidentify: bool) -> None:
+        """Ask where (a file, or a new folder inside a chosen one), then export there."""
+        stem = f"ventrack-{'deidentified-' if deidentify else ''}{dt.date.today().isoformat()}"
         if suffix:
-            name, _ = QFileDialog.getSaveFileName(self.window, "Export to", stem + suffix, file_filter)
+            name, _ = QFileDialog.getSaveFileName(self.dialog_parent, "Export to", stem + suffix, file_filter)
         else:
-            folder = QFileDialog.getExistingDirectory(self.window, "Export into a new folder inside")
+            folder = QFileDialog.getExistingDirectory(self.dialog_parent, "Export into a new folder inside")
             name = str(Path(folder) / f"{stem}-{fmt}") if folder else ""
         if name:
-            self.export(fmt, Path(name), dialog.deidentify.isChecked())
+            self.export(fmt, Path(name), deidentify)
 
     def export(self, fmt: str, out: Path, deidentify: bool) -> None:
         """Export the registry to `out` in the background (atomic: a cancelled export leaves nothing)."""
-        db_path = self.window.session.path
+        db_path = self.host.session.path
 
         def work(progress: Progress) -> Any:
             return transfer.export_registry(db_path, fmt, out, progress=progress, deidentify=deidentify)
 
         def done(count: Any) -> None:
-            self.window.statusBar().showMessage(f"Exported {count:,} patients to {out}", 10000)
+            self.host.show_status(f"Exported {count:,} patients to {out}", 10000)
 
-        self.window.run_in_background(work, done, f"Exporting to {out.name}")
+        self.host.run_in_background(work, done, f"Exporting to {out.name}")
 
     def export_chart(self) -> None:
         """Save the shown patient's charts as PNG or SVG."""
-        patient_id = self.window.view.patient_id
+        patient_id = self.host.current_patient_id()
         if patient_id is None:
-            QMessageBox.information(self.window, APP_NAME, "Select a patient first.")
+            QMessageBox.information(self.dialog_parent, APP_NAME, "Select a patient first.")
             return
         name, _ = QFileDialog.getSaveFileName(
-            self.window, "Export chart", f"{patient_id}-charts.png", "PNG image (*.png);;SVG drawing (*.svg)"
+            self.dialog_parent, "Export chart", f"{patient_id}-charts.png", "PNG image (*.png);;SVG drawing (*.svg)"
         )
         if name:
-            self.window.view.charts.export_image(Path(name))
-            self.window.statusBar().showMessage(f"Saved the charts to {name}", 8000)
+            self.host.export_charts(Path(name))
+            self.host.show_status(f"Saved the charts to {name}", 8000)

@@ -1,4 +1,7 @@
-"""Long work off the GUI thread: a task on the global QThreadPool, progress and cancel, results by signal.
+"""Long work off the GUI thread: a task on a thread pool, progress and cancel, results by signal.
+
+The pool is Qt's global QThreadPool unless `use_pool` replaced it: tests give `SynchronousPool`, which runs
+each task at once on the calling thread (as Picard's FakeThreadPool), so they need not wait for signals.
 
 The task function receives a `progress(done, total)` callback; it raises `Cancelled` once the user cancels,
 so services that accept a progress callback stop where they are and roll back (their own all-or-nothing
@@ -11,15 +14,43 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from desktop.ui import crash
+from desktop import APP_NAME
+from desktop.domain import InvalidData
+from desktop.ui import crash, dialogs
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+
+
+class Pool(Protocol):
+    """Where tasks run: QThreadPool, or anything with its `start(runnable)`."""
+
+    def start(self, runnable: QRunnable) -> None:
+        """Run `runnable.run()` (now or later, on some thread)."""
+        ...
+
+
+class SynchronousPool:
+    """Runs each task at once on the calling thread: results and errors arrive before `start` returns."""
+
+    def start(self, runnable: QRunnable) -> None:
+        """Run the task now."""
+        runnable.run()
+
+
+_pool: Pool | None = None
+
+
+def use_pool(pool: Pool | None) -> Pool | None:
+    """Run the tasks started from now on `pool` (None: Qt's global thread pool); returns the previous pool."""
+    global _pool
+    previous, _pool = _pool, pool
+    return previous
 
 
 class Cancelled(Exception):
@@ -71,8 +102,8 @@ class Task(QRunnable):
             self.done.set()
 
     def start(self) -> Task:
-        """Queue the task on the global thread pool."""
-        QThreadPool.globalInstance().start(self)
+        """Queue the task on the pool (see `use_pool`)."""
+        (_pool or QThreadPool.globalInstance()).start(self)
         return self
 
 
@@ -104,8 +135,12 @@ def run_task(
     parent: QWidget | None = None,
     label: str | None = None,
     on_progress: Progress | None = None,
+    start: bool = True,
 ) -> Task:
     """Run `work(progress)` in the background; results and errors are delivered on the GUI thread.
+
+    With `start=False` the caller keeps the task and then calls its `start()`: a synchronous pool delivers the
+    result inside `start`, so a caller that remembers its running task must hold it first.
 
     With `label`, a window-modal progress dialog with Cancel is shown (after 300 ms). `on_failure` receives
     `Cancelled` when the user cancelled; an unexpected error is also reported by `crash.report_exception`.
@@ -147,7 +182,29 @@ def run_task(
     task.signals.progress.connect(relay.progress)
     task.signals.succeeded.connect(relay.succeeded)
     task.signals.failed.connect(relay.failed)
-    return task.start()
+    return task.start() if start else task
 
 
 _relays: set[_Relay] = set()
+
+
+def run_reported(
+    work: Callable[[Progress], Any],
+    on_success: Callable[[Any], None],
+    *,
+    label: str,
+    parent: QWidget,
+    show_status: Callable[[str, int], None],
+) -> Task:
+    """`run_task` with a progress dialog, and the failure told: a cancel says nothing changed, a refusal lists
+    its problems, a file problem is said in a box (a bug has the crash dialog already: one window, not two)."""
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            show_status("Cancelled: nothing was changed", 8000)
+        elif isinstance(error, InvalidData):
+            dialogs.show_problems(parent, "Nothing was changed", error)
+        elif not crash.is_unexpected(error):
+            QMessageBox.critical(parent, APP_NAME, f"{label} failed:\n{error}")
+
+    return run_task(work, on_success, failed, parent=parent, label=label)

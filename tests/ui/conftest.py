@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from desktop.demo import generate_patients
 from desktop.store import Registry
-from desktop.ui import main_thread_gc, wording
+from desktop.ui import main_thread_gc, wording, workers
 from desktop.ui.eligibility_panel import EligibilityPanel
 from desktop.ui.main_window import MainWindow
 from desktop.ui.session import RegistrySession
@@ -35,6 +35,18 @@ def panel_criteria(panel: EligibilityPanel) -> dict[str, tuple[str, str, str]]:
 def collect_garbage_on_the_gui_thread(qapp):
     """As the app does (`desktop.ui.app.create_application`): no Qt object collected from a worker thread."""
     main_thread_gc.install(qapp)
+
+
+@pytest.fixture(autouse=True)
+def synchronous_background_work(request):
+    """Background tasks run at once on the GUI thread, so tests do not wait on signals; a test marked
+    `threads` keeps Qt's thread pool (it checks what crosses threads: delivery, cancel, a responsive window)."""
+    if request.node.get_closest_marker("threads"):
+        yield
+        return
+    previous = workers.use_pool(workers.SynchronousPool())
+    yield
+    workers.use_pool(previous)
 
 
 @pytest.fixture(scope="session")

@@ -86,6 +86,7 @@ def test_an_exception_in_a_slot_shows_the_dialog_and_logs_the_traceback(qtbot, r
     assert crash_dialogs() == []
 
 
+@pytest.mark.threads
 def test_an_exception_in_a_background_task_reaches_the_dialog_on_the_gui_thread(qtbot, reporter, log_path):
     failures: list[BaseException] = []
     threads: list[threading.Thread] = []

@@ -272,7 +272,7 @@ def test_switching_to_a_new_empty_registry(window, tmp_path):
     assert window.switch_registry(tmp_path / "other.sqlite", create=True)
     assert window.browser.model.rowCount() == 0 and window.status_count.text() == "0 patients"
     assert window.windowTitle().endswith("other.sqlite")
-    assert str(tmp_path / "other.sqlite") == window._recent()[0]
+    assert str(tmp_path / "other.sqlite") == window.recent.paths()[0]
 
 
 def test_a_refused_registry_keeps_the_current_one(window, tmp_path, monkeypatch):

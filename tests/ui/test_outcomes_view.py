@@ -116,6 +116,7 @@ def test_a_record_change_and_another_as_of_date_update_the_view(qtbot, window, r
     assert_shows(view, registry_outcomes(registry, earlier))
 
 
+@pytest.mark.threads
 def test_the_computation_runs_off_the_gui_thread_and_the_window_stays_responsive(qtbot, window, monkeypatch):
     threads, real = [], outcomes_view.compute
 
@@ -141,6 +142,7 @@ def test_the_computation_runs_off_the_gui_thread_and_the_window_stays_responsive
     assert not view.progress.isVisible() and view.pdf_button.isEnabled()
 
 
+@pytest.mark.threads
 def test_a_newer_request_cancels_the_running_computation(qtbot, window, monkeypatch):
     cancelled, real = [], outcomes_view.compute
 

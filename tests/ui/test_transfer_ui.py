@@ -4,14 +4,16 @@ workers deliver results on the GUI thread and cancel cleanly."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
-from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QApplication
+import pytest
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from desktop.exchange.registry_json import write_registry_json
 from desktop.exchange.xlsx_tables import read_xlsx_workbook
-from desktop.ui.transfer import ImportPreviewDialog
+from desktop.ui.transfer import ExportDialog, ImportPreviewDialog
 from desktop.ui.workers import Cancelled, run_task
 from tests.ui.conftest import DEMO_COUNT
 
@@ -63,6 +65,7 @@ def test_existing_ids_need_replace_and_problems_block_the_import(qtbot, window, 
     assert registry.count_patients() == DEMO_COUNT
 
 
+@pytest.mark.threads
 def test_worker_results_arrive_on_the_gui_thread(qtbot):
     seen = {}
 
@@ -78,6 +81,7 @@ def test_worker_results_arrive_on_the_gui_thread(qtbot):
     assert seen["worker"] is not threading.main_thread() and task.done.is_set()
 
 
+@pytest.mark.threads
 def test_a_cancelled_task_reports_cancelled_and_stops(qtbot):
     started, release = threading.Event(), threading.Event()
     steps = []
@@ -108,3 +112,30 @@ def test_export_from_the_app_writes_a_deidentified_workbook(qtbot, window, regis
     assert len(patients) == DEMO_COUNT and all(p.patient_id.startswith("DEID-") for p in patients)
     assert all(p.name is None and p.mrn is None for p in patients)
     assert not set(registry.patient_ids()) & {p.patient_id for p in patients}
+
+
+def test_the_export_dialog_does_not_block_and_exports_the_chosen_format(qtbot, window, tmp_path, monkeypatch):
+    out = tmp_path / "chosen.json"
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: asked.append(args[2]) or (str(out), ""))
+    window.transfers.export_dialog()  # returns with the dialog open (window-modal `open()`, not `exec()`)
+    dialog = window.transfers.current_dialog
+    assert isinstance(dialog, ExportDialog) and dialog.isVisible()
+    assert dialog.windowModality() == Qt.WindowModality.WindowModal
+    dialog.format.setCurrentText("VenTrack JSON (exchange file v2)")
+    dialog.deidentify.setChecked(True)
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)  # fmt: skip
+    assert window.transfers.current_dialog is None
+    assert asked == [f"ventrack-deidentified-{dt.date.today().isoformat()}.json"]  # the suggested name
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=30000)
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert len(exported["patients"]) == DEMO_COUNT
+    assert all(p["patient_id"].startswith("DEID-") for p in exported["patients"])
+
+
+def test_cancelling_the_export_dialog_asks_nothing_more_and_writes_nothing(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: pytest.fail("no destination is asked"))
+    window.transfers.export_dialog()
+    window.transfers.current_dialog.reject()
+    assert window.transfers.current_dialog is None and list(tmp_path.glob("ventrack-*")) == []
