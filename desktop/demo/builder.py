@@ -13,48 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from typing import cast
+from collections.abc import Sequence
+from typing import Any, cast
 
 from desktop.clinical.calendar import add_months
-from desktop.clinical.dosing import dose_limit
 from desktop.clinical.eligibility import evaluate_eligibility
 from desktop.clinical.mrd import MrdHistory
 from desktop.clinical.parameters import DEFAULT_PARAMETERS
+from desktop.demo import records
 from desktop.demo.deck import slot
 from desktop.demo.plan import P_INADEQUATE, P_MISSED, Draw, Plan, Strata, draw_plan, tfr_fate
 from desktop.demo.showcase import anchor_today, shape_showcase
-from desktop.domain import AdverseEvent, BloodCount, Cycle, Event, Medication, MrdSample, Patient, Response
+from desktop.domain import AdverseEvent, BloodCount, Event, Medication, MrdSample, Patient, Response
 from desktop.domain.records import ResponseCategory, Specimen
 
 DAY = dt.timedelta(days=1)
 REMISSION = frozenset({"CR", "CRh", "CRi"})
 TFR_MONTHS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, *range(8, 121, 2))
-LATER_ADVERSE_EVENTS = (("Diarrhea", 2), ("Fatigue", 1), ("Nausea", 1), ("Febrile neutropenia", 3), ("Pneumonia", 3),
-                        ("Hypokalemia", 2), ("Peripheral edema", 1))  # fmt: skip
-FIRST_RESPONSES = {
-    "early": (("CR", 0.55), ("CRi", 0.25), ("CRh", 0.10), ("MLFS", 0.10)),
-    "late": (("CR", 0.40), ("CRi", 0.30), ("CRh", 0.10), ("MLFS", 0.20)),
-    "persistent": (("CR", 0.35), ("CRi", 0.30), ("CRh", 0.10), ("MLFS", 0.20), ("PR", 0.05)),
-    "refractory": (("NR", 0.60), ("PR", 0.25), ("MLFS", 0.15)),
-}
-SURNAMES = ("Rossi", "Bianchi", "Moreau", "Schmidt", "Novak", "García", "Silva", "Jensen", "Kowalski", "Dubois",
-            "Ferrari", "Müller", "Costa", "Nagy", "Horvat", "Lindqvist", "O'Neill", "Papadopoulos", "Ricci",
-            "Weber")  # fmt: skip
-GIVEN = {"female": ("Maria", "Anna", "Giulia", "Elena", "Sofia", "Ingrid", "Marta", "Chiara", "Helena", "Rosa"),
-         "male": ("Marco", "Luca", "Hans", "Pierre", "Jan", "Karl", "Paolo", "Tomas", "Erik", "Giorgio")}  # fmt: skip
 
 
 def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
-
-
-def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
-    u = rng.random()
-    for name, weight in weighted:
-        u -= weight
-        if u < 0:
-            return name
-    return weighted[-1][0]
 
 
 class PatientBuilder:
@@ -144,12 +123,12 @@ class PatientBuilder:
             self.number += 1
             self.cycles.append((self.number, s, 21 if self.shortened else 28))
             episode = self._episode(k, s, course)
-            next_s = s + _days(28 + (rng.randint(7, 14) if episode else self._delay(k)))
+            next_s = s + _days(28 + (rng.randint(7, 14) if episode else records.cycle_delay(rng, k)))
             if k == 1:
                 self.course_starts.append(len(self.cycles) - 1)
             if course == 1 and k == 1:  # the response marrow at the end of cycle 1, with its NPM1 MRD
                 category = cast(
-                    ResponseCategory, p.first_response or _pick(rng, FIRST_RESPONSES[self._response_group()])
+                    ResponseCategory, p.first_response or records.first_response(rng, self._response_group())
                 )
                 day = s + _days(rng.randint(21, 27))
                 self.responses.append(Response(date=day, category=category))
@@ -170,7 +149,7 @@ class PatientBuilder:
                 index += 1
                 months += 3
             self._cycle_counts(s, k, next_s, episode, cutoff)
-            self._cycle_adverse_events(s, k, course)
+            self.adverse += records.cycle_adverse_events(rng, s, k, course)
             if can_stop and self.number >= 8 and next_s < cutoff and self._eligible(next_s - DAY):
                 if eligible_seen >= p.stop_extra:
                     self.events.append(Event(date=next_s, type="discontinuation"))
@@ -178,13 +157,6 @@ class PatientBuilder:
                 eligible_seen += 1
             s = next_s
         return self._ended(cutoff, kind)
-
-    def _delay(self, k: int) -> int:
-        """Days a cycle is delayed for count recovery (mostly after the first cycles)."""
-        u = self.rng.random()
-        if k == 1:
-            return 0 if u < 0.5 else 7 if u < 0.85 else 14
-        return 7 if u < (0.2 if k <= 3 else 0.1) else 0
 
     def _response_group(self) -> str:
         p = self.plan
@@ -269,12 +241,7 @@ class PatientBuilder:
             death = date + _days(p.post_hsct_death)
             self.death = death if self.death is None else min(death, self.death)
         cutoff, _ = self._terminal_after(date)
-        day, n = date + _days(rng.randint(20, 35)), 0
-        while day < cutoff:
-            anc, platelets = rng.uniform(1.0, 4.0), rng.uniform(60, 250)
-            self._add_count(day, anc, platelets, rng.uniform(9.0, 13.0))
-            n += 1
-            day += _days(rng.randint(25, 35) if n < 6 else rng.randint(80, 100))
+        self.counts += records.post_hsct_counts(rng, date, cutoff)
 
     def _after_relapse(self, date: dt.date, from_tfr: bool) -> None:
         """Hematologic relapse: a relapse marrow, then counts with blasts until death or today."""
@@ -290,10 +257,7 @@ class PatientBuilder:
             self.death = death if self.death is None else min(death, self.death)
             self.plan.cause = "disease"
         cutoff, _ = self._terminal_after(date)
-        day = date
-        while day < cutoff:
-            self._add_count(day, rng.uniform(0.1, 1.2), rng.uniform(8, 80), rng.uniform(7.0, 9.5), rng.uniform(5, 70))
-            day += _days(rng.randint(14, 35))
+        self.counts += records.relapse_counts(rng, date, cutoff)
 
     def _terminal_after(self, date: dt.date) -> tuple[dt.date, str]:
         options = [(self.today + DAY, "end")]
@@ -342,15 +306,7 @@ class PatientBuilder:
         if course == 2 and eoc == 2:
             self.responses.append(Response(date=day, category="CR" if ratio < 2 else "CRi"))
         elif course == 1 and (eoc == 4 or (eoc == 2 and self.reassess)):
-            self.responses.append(Response(date=day, category=self._marrow_response(ratio)))
-
-    def _marrow_response(self, ratio: float) -> ResponseCategory:
-        rng, kind = self.rng, self.plan.kind
-        if kind == "refractory":
-            return "NR" if rng.random() < 0.7 else "PR"
-        if kind == "persistent" and ratio > 0:
-            return cast(ResponseCategory, _pick(rng, (("CR", 0.5), ("CRi", 0.4), ("CRh", 0.1))))
-        return "CR" if rng.random() < 0.85 else "CRi"
+            self.responses.append(Response(date=day, category=records.marrow_response(self.rng, self.plan.kind, ratio)))
 
     def _off_sample(self, day: dt.date, specimen: str, ratio: float, cutoff: dt.date, scheduled: bool = True) -> None:
         """A sample off therapy with the count taken the same day."""
@@ -395,7 +351,7 @@ class PatientBuilder:
         count = next((c for c in reversed(self.counts) if c.date <= as_of), None)
         if count is None or count.anc < 1.0 or count.platelets < 100:
             return False
-        return evaluate_eligibility(self._patient(construct=True), as_of).status == "eligible"
+        return evaluate_eligibility(self._patient(), as_of).status == "eligible"
 
     # -- counts and adverse events ------------------------------------------------------------------------------
 
@@ -420,14 +376,7 @@ class PatientBuilder:
         """Counts on days 8, 15 and 22 of the first cycles (15 later), and before the next cycle."""
         rng = self.rng
         if episode is not None:
-            for day in episode:
-                if day < cutoff:
-                    self._add_count(day, rng.uniform(0.15, 0.45), rng.uniform(18, 70), rng.uniform(7.6, 9.0))
-            anc0, platelets0, _ = self.plan.counts
-            before = next_s - DAY
-            if before < cutoff:
-                self._add_count(before, max(1.05, anc0 * rng.gauss(0.95, 0.05)),
-                                max(55.0, platelets0 * rng.gauss(0.8, 0.08)), rng.uniform(8.5, 10.5))  # fmt: skip
+            self.counts += records.episode_counts(self.plan, rng, episode, next_s, cutoff)
             if episode[0] < cutoff:
                 self.adverse.append(AdverseEvent(date=episode[0], term="Neutrophil count decreased", grade=4))
             self.course_episodes += 1
@@ -441,41 +390,12 @@ class PatientBuilder:
             self._count(next_s - DAY, s)
 
     def _count(self, day: dt.date, cycle_start: dt.date) -> None:
-        """A count on therapy: nadir mid-cycle; grade 4 only before remission (or without one)."""
-        p, rng = self.plan, self.rng
-        anc0, platelets0, hb0 = p.counts
-        nadir = max(0.0, 1 - abs((day - cycle_start).days - 17) / 9)
-        if self._in_remission(day):
-            anc = max(0.55, anc0 * (1 - 0.55 * nadir) * rng.gauss(1, 0.06))
-            platelets = max(30.0, platelets0 * (1 - 0.4 * nadir) * rng.gauss(1, 0.06))
-            hb = max(8.2, hb0 - 1.0 * nadir + rng.gauss(0, 0.3))
-        else:
-            f = 0.25 if p.kind == "refractory" else min(1.0, max(0.0, (day - self.first).days) / 90)
-            anc = max(0.05, (0.3 + (anc0 - 0.3) * f) * (1 - 0.85 * nadir) * rng.gauss(1, 0.1))
-            platelets = max(5.0, (25 + (platelets0 - 25) * f) * (1 - 0.7 * nadir) * rng.gauss(1, 0.1))
-            hb = min(hb0, max(6.8, 7.2 + (hb0 - 7.2) * f * 0.8 - 1.0 * nadir + rng.gauss(0, 0.3)))
-        self._add_count(day, anc, platelets, hb)
+        self.counts.append(
+            records.on_therapy_count(self.plan, self.rng, day, cycle_start, self.first, self._in_remission(day))
+        )
 
     def _add_count(self, day: dt.date, anc: float, platelets: float, hb: float, blasts: float | None = None) -> None:
-        self.counts.append(
-            BloodCount(date=day, anc=round(anc, 2), platelets=float(round(platelets)), hemoglobin=round(hb, 1),
-                       wbc=round(anc * 1.5 + 0.9, 1), blasts_pct=None if blasts is None else round(blasts))
-        )  # fmt: skip
-
-    def _cycle_adverse_events(self, s: dt.date, k: int, course: int) -> None:
-        rng, add = self.rng, self.adverse.append
-        if k == 1 and course == 1:
-            if rng.random() < 0.4:
-                add(AdverseEvent(date=s + _days(rng.randint(7, 20)), term="Febrile neutropenia", grade=3))
-            if rng.random() < 0.1:
-                add(AdverseEvent(date=s + _days(rng.randint(5, 25)), term="Pneumonia", grade=3))
-            if rng.random() < 0.03:
-                add(AdverseEvent(date=s + _days(rng.randint(1, 3)), term="Tumor lysis syndrome", grade=3))
-            if rng.random() < 0.25:
-                add(AdverseEvent(date=s + _days(rng.randint(1, 10)), term="Nausea", grade=1))
-        elif rng.random() < 0.06:
-            term, grade = rng.choice(LATER_ADVERSE_EVENTS)
-            add(AdverseEvent(date=s + _days(rng.randint(3, 25)), term=term, grade=grade))
+        self.counts.append(records.blood_count(day, anc, platelets, hb, blasts))
 
     # -- the patient --------------------------------------------------------------------------------------------
 
@@ -498,73 +418,16 @@ class PatientBuilder:
         self.adverse = sorted((a for a in self.adverse if a.date <= end), key=lambda a: a.date)
         self.events = [e for e in self.events if e.date <= end]
         self.cycles = [c for c in self.cycles if c[1] <= end]
-        sex = rng.choice(("female", "male"))
-        age = rng.randint(58, 88)
-        return self._patient(
-            medications=self._medications(end),
-            name=f"{rng.choice(SURNAMES)}, {rng.choice(GIVEN[sex])}",
-            mrn=f"{rng.randint(10_000_000, 99_999_999)}",
-            sex=sex,
-            birth_date=self.diagnosis - _days(age * 365 + rng.randint(0, 364)),
-            npm1_type=rng.choice("AAAAAABD"),
-        )
+        sex, age = rng.choice(("female", "male")), rng.randint(58, 88)  # drawn before the medications
+        taken = records.medications(p, rng, self.cycles, self.course_starts, end, today)
+        return self._patient(taken, records.identity(rng, self.diagnosis, sex, age))
 
-    def _medications(self, end: dt.date) -> list[Medication]:
-        """Azole prophylaxis through the first cycles of the first course, and of a rechallenge course when planned
-        (ongoing when those cycles are not over by today)."""
-        p, rng = self.plan, self.rng
-        medications: list[Medication] = []
-        for name, first, day, last, last_day in p.drugs:
-            if len(self.cycles) >= first:
-                start = self.cycles[first - 1][1] + _days(day)
-                until = self.cycles[min(last, len(self.cycles)) - 1][1] + _days(last_day)
-                if start <= end:
-                    medications.append(Medication(name=name, start_date=start, end_date=min(until, end)))
-        if p.azole is None:
-            return medications
-        for course, first in enumerate(self.course_starts[: 1 + p.azole_again]):
-            following = self.course_starts[course + 1] if course + 1 < len(self.course_starts) else len(self.cycles)
-            cycles = self.cycles[first:following]
-            if not cycles:
-                continue
-            until = cycles[min(p.azole_cycles, len(cycles)) - 1][1] + _days(rng.randint(18, 26))
-            ongoing = len(cycles) < p.azole_cycles and end == self.today and following == len(self.cycles)
-            medications.append(
-                Medication(name=p.azole, start_date=cycles[0][1], end_date=None if ongoing else min(until, end))
-            )
-        return medications
-
-    def _patient(
-        self, construct: bool = False, medications: list[Medication] | None = None, **fields: object
-    ) -> Patient:
-        p = self.plan
-        label = DEFAULT_PARAMETERS.label_dose(p.regimen)
-        cycles = []
-        for number, start, days in self.cycles:
-            cycle = Cycle.model_construct(number=number, start_date=start, regimen=p.regimen)
-            if construct:
-                cycles.append(cycle)
-                continue
-            limit = dose_limit(cycle, medications or [], DEFAULT_PARAMETERS).limit_mg
-            dose = label if limit >= label else limit
-            cycles.append(Cycle(number=number, start_date=start, regimen=p.regimen, hma_days=p.hma_days,
-                                venetoclax_dose_mg=int(dose) if float(dose).is_integer() else dose,
-                                venetoclax_days=days))  # fmt: skip
-        values = dict(
-            patient_id=f"VT-{self.index + 1:05d}",
-            diagnosis_date=self.diagnosis,
-            baseline_npm1_abl1_pct=p.baseline,
-            co_mutations=None if p.panel is None else list(p.panel),
-            cycles=cycles,
-            mrd=list(self.mrd),
-            counts=list(self.counts),
-            responses=list(self.responses),
-            adverse_events=list(self.adverse),
-            events=list(self.events),
-            medications=medications or [],
-            **fields,
-        )
-        return Patient.model_construct(**values) if construct else Patient(**values)  # type: ignore[arg-type]
+    def _patient(self, medications: list[Medication] | None = None, fields: dict[str, Any] | None = None) -> Patient:
+        """The patient as built so far; a draft (unvalidated, undosed) without `medications`."""
+        found: dict[str, Sequence[object]] = {"mrd": self.mrd, "counts": self.counts, "responses": self.responses,
+                                              "adverse_events": self.adverse, "events": self.events}  # fmt: skip
+        return records.assemble(f"VT-{self.index + 1:05d}", self.plan, self.diagnosis, self.cycles, found,
+                                medications or [], construct=medications is None, **(fields or {}))  # fmt: skip
 
 
 def generate_patients(count: int, seed: int, today: dt.date) -> list[Patient]:
