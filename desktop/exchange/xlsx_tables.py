@@ -12,7 +12,6 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import xlsxwriter
 from python_calamine import CalamineError, CalamineWorkbook
@@ -20,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from desktop.domain import InvalidData, Patient, Problem
 from desktop.exchange.atomic_file import atomic_output
+from desktop.exchange.compat_xlsx import ExactNumberSheet
 from desktop.exchange.progress import PatientStream
 from desktop.exchange.tables import TABLES, patient_rows
 from desktop.exchange.tables_read import RawTable, patients_from_tables
@@ -29,18 +29,6 @@ MAX_WIDTH = 50
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # serial 0 of the 1900 date system (xlsxwriter's default)
 
 
-class _Sheet(Worksheet):
-    """A worksheet that keeps every digit of a number (xlsxwriter writes `%.16G`, which loses a few doubles):
-    `repr` is the shortest text that reads back as the same double, and valid `xsd:double` (`1e-05`)."""
-
-    def _xml_number_element(self, number: Any, attributes: Any = ()) -> None:
-        if len(attributes) == 1:  # the cell reference alone: the common case, written without a join
-            self.fh.write(f'<c r="{attributes[0][1]}"><v>{number!r}</v></c>')
-            return
-        attr = "".join(f' {key}="{value}"' for key, value in attributes)  # cell reference and style index
-        self.fh.write(f"<c{attr}><v>{number!r}</v></c>")
-
-
 def _write(workbook: xlsxwriter.Workbook, patients: Iterable[Patient], progress: Callable[[int], None] | None) -> int:
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -48,7 +36,7 @@ def _write(workbook: xlsxwriter.Workbook, patients: Iterable[Patient], progress:
     widths: dict[str, list[int]] = {}
     next_row: dict[str, int] = {}
     for table, columns in TABLES.items():
-        sheet = sheets[table] = workbook.add_worksheet(table, worksheet_class=_Sheet)
+        sheet = sheets[table] = workbook.add_worksheet(table, worksheet_class=ExactNumberSheet)
         sheet.freeze_panes(1, 0)
         for col, name in enumerate(columns):
             sheet.write_string(0, col, name, bold)

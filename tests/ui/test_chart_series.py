@@ -1,10 +1,10 @@
-"""desktop.ui.charts.series.PixelCurve draws the pixels pyqtgraph's own curve draws, on Qt's fast path."""
+"""desktop.ui.charts.compat_pixel_curve.PixelCurve draws the pixels pyqtgraph's own curve draws, on Qt's fast path."""
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from desktop.ui.charts.series import PixelCurve
+from desktop.ui.charts.compat_pixel_curve import PixelCurve
 from desktop.ui.charts.style import pen
 
 X = np.linspace(0.5, 9.5, 40)

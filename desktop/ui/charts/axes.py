@@ -1,7 +1,7 @@
 """Axis items: the date axis and the MRD log axis (plain decimals, "n.d." at the not-detected floor).
 
-Both remember their last tick computation: the axis and the grid lines of its plot (`grid.py`) ask for the
-same range, and the date axis's ticks serve the grid lines of every plot.
+Both remember their last tick computation (`compat_ticks.LastTicks`): the axis and the grid lines of its plot
+ask for the same range, and the date axis's ticks serve the grid lines of every plot.
 """
 
 from __future__ import annotations
@@ -12,43 +12,10 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetrics
 
+from desktop.ui.charts.compat_ticks import LastTicks, Ticks
 from desktop.ui.charts.style import small_font
 
-Ticks = list[tuple[float | None, list[float]]]
-SPAN_EXTRA_PX = 2.0  # pyqtgraph measures an axis one pixel past each end when it asks for its ticks
 TICK_STRING_MEMO = 4096  # date tick labels remembered (month starts repeat from patient to patient)
-
-
-def tick_length(axis: pg.AxisItem, unlaid: float) -> float:
-    """The length in pixels that `axis` itself passes to `tickValues` when it paints, so the grid lines ask
-    for the ticks of the very same request (one computation for both, and the same zoom level); `unlaid`
-    while the axis has no length yet."""
-    length = axis.width() if axis.orientation in ("top", "bottom") else axis.height()
-    return length + SPAN_EXTRA_PX if length else unlaid
-
-
-class LastTicks:
-    """Mixin: `tickValues` computed once per (range, size) and then repeated from memory."""
-
-    _last_ticks: tuple[tuple[float, float, float, object], Ticks, object] | None = None
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> Ticks:
-        key = (minVal, maxVal, round(size, 3), getattr(self, "logMode", False))  # the axis maps its length: float noise
-        if self._last_ticks is not None and self._last_ticks[0] == key:
-            if hasattr(self, "zoomLevel"):
-                self.zoomLevel = self._last_ticks[2]  # the date axis's tick strings follow the zoom level
-            return self._last_ticks[1]
-        ticks = self.compute_ticks(minVal, maxVal, size)
-        self._last_ticks = (key, ticks, getattr(self, "zoomLevel", None))
-        return ticks
-
-    def compute_ticks(self, minVal: float, maxVal: float, size: float) -> Ticks:
-        """The ticks of a range: pyqtgraph's (or the axis class's own rule)."""
-        return super().tickValues(minVal, maxVal, size)  # type: ignore[misc]
-
-    def forget_ticks(self) -> None:
-        """Compute the ticks again at the next request (the axis's own tick rule changed)."""
-        self._last_ticks = None
 
 
 class DateAxis(LastTicks, pg.DateAxisItem):

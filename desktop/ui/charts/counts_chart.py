@@ -24,10 +24,10 @@ from desktop.clinical.counts import MergedCount
 from desktop.clinical.ctcae import GRADE_BOUNDS, anc_grade, hemoglobin_grade, platelet_grade
 from desktop.clinical.parameters import Parameters
 from desktop.ui.charts.axes import Ticks
+from desktop.ui.charts.compat_pixel_curve import PixelCurve
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.labels import EmptyNote
 from desktop.ui.charts.overlay import Band, Overlay
-from desktop.ui.charts.series import PixelCurve
 from desktop.ui.charts.style import (
     GRADE_RGBA,
     GRADE_TEXT,

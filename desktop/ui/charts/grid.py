@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from desktop.ui.charts.axes import tick_length
+from desktop.ui.charts.compat_ticks import tick_length
 from desktop.ui.charts.overlay import Frame, Mark, Overlay
 
 GRID_ALPHA = 0.18  # of the foreground colour, for the major level

@@ -20,10 +20,10 @@ from desktop.clinical.evaluation import PatientEvaluation
 from desktop.clinical.mrd import CLASS_LABELS, MrdClass, classify, log_reduction
 from desktop.domain import MrdSample, Patient
 from desktop.ui.charts.axes import MrdAxis
+from desktop.ui.charts.compat_pixel_curve import PixelCurve
 from desktop.ui.charts.hover import PointHover
 from desktop.ui.charts.labels import EmptyNote
 from desktop.ui.charts.overlay import Overlay
-from desktop.ui.charts.series import PixelCurve
 from desktop.ui.charts.style import CLASS_COLOURS, DAY, RUN_RGBA, Theme, dashed, pen, style_plot, to_x
 
 SPECIMEN_SYMBOLS = {"BM": "o", "PB": "d"}
@@ -70,7 +70,7 @@ class MrdChart:
         plot.vb.sigXRangeChanged.connect(self.place_run_label)
         plot.vb.sigResized.connect(self.place_run_label)
         # dynamicRangeLimit=None: pyqtgraph would otherwise re-set the samples' data on every range change
-        self.trend = PixelCurve(antialias=True)  # in view coordinates: log10 of the ratio (`series.py`)
+        self.trend = PixelCurve(antialias=True)  # in view coordinates: log10 of the ratio (`compat_pixel_curve.py`)
         self.samples = pg.PlotDataItem(pen=None, symbol="o", symbolSize=10, antialias=True, dynamicRangeLimit=None)
         self.threshold = overlay.rule(False, dashed(CLASS_COLOURS["mrd_ll"]), z=-6)
         self.threshold.set_visible(True)

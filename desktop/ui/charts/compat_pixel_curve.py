@@ -1,10 +1,14 @@
-"""A series line that Qt rasterises on its fast path.
+"""Compatibility module (pyqtgraph 0.14): a series line that Qt rasterises on its fast path.
 
 Qt draws an antialiased line wider than one pixel with its fast line rasteriser only when the painter maps
 coordinates without scaling. Under a view box's data-to-pixel scale it strokes each segment's outline and
 fills it: ten times slower (measured: 3.1 ms against 0.3 ms for 50 segments of 1.6 px), and most of the
 cost of painting a patient's charts. `PixelCurve` maps its points to device pixels itself and draws the
 segments there, with the same pen.
+
+It relies on pyqtgraph internals: `PlotCurveItem.paint` being the whole of its drawing, its `xData`, `yData`,
+`opts` and `_exportOpts`, and `arrayToLineSegments` with `out=` and `drawargs()`. pyproject.toml pins pyqtgraph
+below 0.15; the upgrade canary is tests/ui/test_chart_series.py, which compares its pixels with pyqtgraph's own.
 """
 
 from __future__ import annotations
