@@ -47,4 +47,12 @@ def merged_counts(counts: Iterable[BloodCount], as_of: dt.date) -> list[MergedCo
     for c in counts:
         if c.date <= as_of:
             by_date.setdefault(c.date, []).append(c)
-    return [_merge(date, by_date[date]) for date in sorted(by_date)]
+    merged = []
+    for date in sorted(by_date):
+        same_date = by_date[date]
+        if len(same_date) == 1:  # the usual case: the count itself (validated values are never NaN)
+            c = same_date[0]
+            merged.append(MergedCount(date, c.anc, c.platelets, c.hemoglobin, c.wbc, c.blasts_pct))
+        else:
+            merged.append(_merge(date, same_date))
+    return merged

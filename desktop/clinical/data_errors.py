@@ -21,8 +21,9 @@ what is wrong, and what would fix it.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Any, NamedTuple
 
 from desktop.clinical.state import EVENT_RANK
@@ -134,12 +135,21 @@ def _numbering_errors(patient: Patient, cycles: Sequence[int]) -> list[DataError
 def data_errors(patient: Patient, as_of: dt.date | None = None) -> list[DataError]:
     """The data errors of §3 among the records dated on or before `as_of` (all records without it)."""
     as_of = as_of or dt.date.max
-    cycles = sorted(
-        (i for i, c in enumerate(patient.cycles) if c.start_date <= as_of),
-        key=lambda i: (patient.cycles[i].start_date, patient.cycles[i].number),
-    )
+    dates = [c.start_date for c in patient.cycles]
+    numbers = [c.number for c in patient.cycles]
+    errors: list[DataError]
+    if all(a <= b for a, b in pairwise(dates)) and all(a < b for a, b in pairwise(numbers)):
+        # the usual case, as stored: already in (start date, number) order, those on or before `as_of` a prefix,
+        # and numbers increasing with the date, so none is misnumbered
+        cycles: Sequence[int] = range(bisect_right(dates, as_of))
+        errors = []
+    else:
+        cycles = sorted(
+            (i for i, c in enumerate(patient.cycles) if c.start_date <= as_of),
+            key=lambda i: (patient.cycles[i].start_date, patient.cycles[i].number),
+        )
+        errors = _numbering_errors(patient, cycles) if len(cycles) > 1 else []
     events = sorted((e.date, EVENT_RANK[e.type], str(e.type)) for e in patient.events if e.date <= as_of)
-    errors = _numbering_errors(patient, cycles) if len(cycles) > 1 else []
     if not events:
         return errors
     errors += _restart_errors(patient, cycles, events)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from desktop.clinical.alerts import sort_alerts
@@ -48,11 +49,31 @@ def evaluate_registry(
     params = params or load_parameters(registry)
     total = len(patient_ids) if patient_ids is not None else registry.count_patients()
     results: dict[str, PatientEvaluation] = {}
-    for done, patient in enumerate(registry.iter_patients(patient_ids, rules_window(as_of)), start=1):
-        results[patient.patient_id] = evaluate_patient(patient, as_of, params)
+    for done, evaluation in enumerate(evaluations(registry, as_of, params, patient_ids), start=1):
+        results[evaluation.patient_id] = evaluation
         if progress and (done % 500 == 0 or done == total):
             progress(done, total)
     return results
+
+
+def evaluations(
+    registry: Registry,
+    as_of: dt.date,
+    params: Parameters,
+    patient_ids: Sequence[str] | None = None,
+    *,
+    id_slice: Sequence[str] | None = None,
+) -> Iterator[PatientEvaluation]:
+    """Each patient (or those of `patient_ids`, or of `id_slice`, a contiguous slice of the sorted ids)
+    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read."""
+    window = rules_window(as_of)
+    with registry.snapshot():
+        if id_slice is not None:
+            patients = registry.iter_patient_slice(id_slice, window)
+        else:
+            patients = registry.iter_patients(patient_ids, window)
+        for patient in patients:
+            yield evaluate_patient(patient, as_of, params)
 
 
 def rules_window(as_of: dt.date) -> RecordWindow:
@@ -69,16 +90,41 @@ def rules_window(as_of: dt.date) -> RecordWindow:
     )
 
 
-def eligibility_json(evaluations: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:
-    """`eligibility --json`: one object per patient, ordered by patient id."""
-    return [e.eligibility.to_json() for e in sorted(evaluations, key=lambda e: e.patient_id)]
+#: What `eligibility`, `schedule` and `alerts --json` list of one patient's evaluation, in contract order (each
+#: sort key starts with the patient id, so patients in id order give the registry-wide order).
+ITEMS: dict[str, Callable[[PatientEvaluation], list[dict[str, Any]]]] = {
+    "eligibility": lambda e: [e.eligibility.to_json()],
+    "schedule": lambda e: [item.to_json() for item in sort_schedule(e.schedule)],
+    "alerts": lambda e: [alert.to_json() for alert in sort_alerts(e.alerts)],
+}
 
 
-def schedule_json(evaluations: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:
-    """`schedule --json`: items ordered by patient id, then due date."""
-    return [item.to_json() for item in sort_schedule(item for e in evaluations for item in e.schedule)]
+def command_items(command: str, evaluated: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:
+    """The JSON items of `command` (eligibility, schedule, alerts) for evaluations in patient id order."""
+    items = ITEMS[command]
+    return [item for evaluation in evaluated for item in items(evaluation)]
 
 
-def alerts_json(evaluations: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:
-    """`alerts --json`: active alerts ordered by patient id, then severity (critical first), then code."""
-    return [alert.to_json() for alert in sort_alerts(alert for e in evaluations for alert in e.alerts)]
+def command_json_lines(
+    path: Path, command: str, as_of: dt.date, params: Parameters, id_slice: Sequence[str]
+) -> list[str]:
+    """`command --json`'s element lines for the patients of `id_slice` (a contiguous slice of the sorted ids),
+    each patient's rendered as it is evaluated (opens the registry itself: it may run in another process)."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) without re-creating it
+    items = ITEMS[command]
+    with Registry.open(path) as registry:
+        return [dumps(item) for evaluation in evaluations(registry, as_of, params, id_slice=id_slice)
+                for item in items(evaluation)]  # fmt: skip
+
+
+def registry_json_lines(path: Path, command: str, as_of: dt.date, params: Parameters, jobs: int) -> list[str]:
+    """`command --json`'s element lines for every patient, in contract order, over `jobs` processes (each
+    evaluates a contiguous range of patient ids; the lines are the same whatever the number)."""
+    from functools import partial
+
+    from desktop.services.parallel import run_parts, split
+
+    with Registry.open(path) as registry:
+        ids = registry.patient_ids()
+    work = partial(command_json_lines, path, command, as_of, params)
+    return [line for part in run_parts(work, split(ids, jobs)) for line in part]

@@ -89,7 +89,7 @@ class PatientSummary:
 #: is grade 4 when any count of it is, as the merged count's lowest values are), the next date after each of those,
 #: and those after a death. Each `{which}` takes the patient ids, each `?` the as-of date (see `_rules_counts`).
 _RULES_COUNTS = """(
-  SELECT c.* FROM counts c JOIN (
+  SELECT c.* FROM (
     SELECT r.patient_id AS pid, max(r.date) AS date FROM counts r WHERE {which} AND r.date <= ? GROUP BY r.patient_id
     UNION
     SELECT r.patient_id, r.date FROM counts r WHERE {which} AND r.date <= ? AND {grade4}
@@ -100,7 +100,7 @@ _RULES_COUNTS = """(
     UNION
     SELECT r.patient_id, r.date FROM counts r JOIN events e ON e.patient_id = r.patient_id AND e.type = 'death'
     WHERE {which} AND r.date <= ? AND r.date > e.date
-  ) k ON c.patient_id = k.pid AND c.date = k.date
+  ) k CROSS JOIN counts c ON c.patient_id = k.pid AND c.date = k.date  -- CROSS: drive from the dates chosen
 ) r"""
 
 
@@ -167,7 +167,7 @@ class RegistryReader:
                 (patient_id,),
             ).fetchall()
             ids[kind] = [r[0] for r in rows]
-            records[kind] = [build(r[1:]) for r in rows]
+            records[kind] = [build(r) for r in rows]
         return StoredPatient(build_patient(row, records), ids)
 
     def load_patient(self, patient_id: str) -> Patient:
@@ -183,15 +183,19 @@ class RegistryReader:
         partial and must only go to code that reads no more than the window keeps.
         """
         if patient_ids is None:
-            ids = self.patient_ids()
-            for start in range(0, len(ids), READ_CHUNK):
-                first, last = ids[start], ids[min(start + READ_CHUNK, len(ids)) - 1]
-                yield from self._read_chunk("r.patient_id BETWEEN ? AND ?", (first, last), window)
+            yield from self.iter_patient_slice(self.patient_ids(), window)
         else:
             wanted = sorted(set(patient_ids))
             for start in range(0, len(wanted), READ_CHUNK):
                 selected = tuple(wanted[start : start + READ_CHUNK])
                 yield from self._read_chunk(f"r.patient_id IN ({placeholders(len(selected))})", selected, window)
+
+    def iter_patient_slice(self, ids: Sequence[str], window: RecordWindow | None = None) -> Iterator[Patient]:
+        """The patients of `ids`, a contiguous slice of `patient_ids()`, read by id range 500 at a time (as
+        `iter_patients`, without binding every id)."""
+        for start in range(0, len(ids), READ_CHUNK):
+            first, last = ids[start], ids[min(start + READ_CHUNK, len(ids)) - 1]
+            yield from self._read_chunk("r.patient_id BETWEEN ? AND ?", (first, last), window)
 
     @staticmethod
     def _record_query(
@@ -228,14 +232,12 @@ class RegistryReader:
         for kind in RECORD_COLUMNS:
             sql, params = self._record_query(kind, which, ids, window)
             build = RECORD_BUILDERS[kind]
-            for row in conn.execute(sql, params).fetchall():
-                records = grouped.get(row[0])
-                if records is None:
-                    records = grouped[row[0]] = {}
-                bucket = records.get(kind)
-                if bucket is None:
-                    bucket = records[kind] = []
-                bucket.append(build(row[1:]))
+            current, bucket = None, []
+            for row in conn.execute(sql, params).fetchall():  # ordered by patient id
+                if row[0] != current:
+                    current = row[0]
+                    bucket = grouped.setdefault(current, {})[kind] = []
+                bucket.append(build(row))
         rows = conn.execute(
             f"SELECT {', '.join(PATIENT_COLUMNS)} FROM patients r WHERE {which} ORDER BY patient_id", ids
         ).fetchall()

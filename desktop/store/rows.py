@@ -72,10 +72,12 @@ def record_row(kind: str, record: Record) -> tuple[Any, ...]:
 
 
 def _builder(kind: str) -> Callable[[Sequence[Any]], Record]:
-    """A fast row → record function for `kind`, compiled once (registry rows are already validated)."""
+    """A fast row → record function for `kind`, compiled once (registry rows are already validated); the row's
+    first column is the record's id or patient id, not read, and its columns follow."""
     columns = RECORD_COLUMNS[kind]
 
     def read(i: int, column: str) -> str:
+        i += 1
         if column in _DATE_COLUMNS:
             return f"fromiso(v[{i}])"
         if column in _OPTIONAL_DATE_COLUMNS:
@@ -100,7 +102,7 @@ def _builder(kind: str) -> Callable[[Sequence[Any]], Record]:
     return build
 
 
-#: Row (without id and patient_id) → record, per kind; rows come from the registry, so no re-validation.
+#: Row (an id, then the kind's columns) → record, per kind; rows come from the registry, so no re-validation.
 RECORD_BUILDERS = {kind: _builder(kind) for kind in RECORD_COLUMNS}
 
 
