@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -63,10 +64,12 @@ def evaluations(
     patient_ids: Sequence[str] | None = None,
     *,
     id_slice: Sequence[str] | None = None,
+    light: bool = False,
 ) -> Iterator[PatientEvaluation]:
     """Each patient (or those of `patient_ids`, or of `id_slice`, a contiguous slice of the sorted ids)
-    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read."""
-    window = rules_window(as_of)
+    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read (with
+    `light`, records as named tuples: for results that are rendered, not kept)."""
+    window = dataclasses.replace(rules_window(as_of), light=light)
     with registry.snapshot():
         if id_slice is not None:
             patients = registry.iter_patient_slice(id_slice, window)
@@ -113,7 +116,7 @@ def command_json_lines(
     dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) without re-creating it
     items = ITEMS[command]
     with Registry.open(path) as registry:
-        return [dumps(item) for evaluation in evaluations(registry, as_of, params, id_slice=id_slice)
+        return [dumps(item) for evaluation in evaluations(registry, as_of, params, id_slice=id_slice, light=True)
                 for item in items(evaluation)]  # fmt: skip
 
 

@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 _COLUMNS = ("ts", "os_user", "action", "patient_id", "record", "field", "old_value", "new_value")
 
 
@@ -48,7 +46,7 @@ def _now() -> str:
 
 
 def write(
-    db: Database,
+    conn: Any,
     action: str,
     patient_id: str | None,
     record: str | None,
@@ -57,19 +55,19 @@ def write(
     new_value: Any,
 ) -> None:
     """Append one entry (call inside the change's transaction)."""
-    write_many(db, [(action, patient_id, record, field, old_value, new_value)])
+    write_many(conn, [(action, patient_id, record, field, old_value, new_value)])
 
 
-def write_many(db: Database, entries: Iterable[tuple[str, str | None, str | None, str | None, Any, Any]]) -> None:
+def write_many(conn: Any, entries: Iterable[tuple[str, str | None, str | None, str | None, Any, Any]]) -> None:
     """Append entries `(action, patient_id, record, field, old, new)` with one timestamp and user."""
     ts, user = _now(), os_user()
-    db.conn.executemany(
+    conn.executemany(
         f"INSERT INTO audit ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         ((ts, user, a, p, r, f, _text(o), _text(n)) for a, p, r, f, o, n in entries),
     )
 
 
-def read(db: Database, patient_id: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+def read(conn: Any, patient_id: str | None = None, limit: int | None = None) -> list[AuditEntry]:
     """Entries newest first, optionally for one patient and at most `limit`."""
     sql = f"SELECT id, {', '.join(_COLUMNS)} FROM audit"
     params: list[Any] = []
@@ -80,4 +78,4 @@ def read(db: Database, patient_id: str | None = None, limit: int | None = None) 
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return [AuditEntry(*row) for row in db.conn.execute(sql, params)]
+    return [AuditEntry(*row) for row in conn.execute(sql, params)]

@@ -36,15 +36,13 @@ class BulkWrites(AuditedWrites):
         """
         existing = self.existing_ids([p.patient_id for p in patients], replace=replace)
         if self.count_patients():
-            backup_registry(self.db.conn, self.path, reason="before-import")
+            backup_registry(self.conn, self.path, reason="before-import")
         total = len(patients)
-        with transaction(self.db):
+        with transaction(self.conn):
             if existing:
                 for start in range(0, len(existing), MAX_BOUND_IDS):
                     doomed = existing[start : start + MAX_BOUND_IDS]
-                    self.db.conn.execute(
-                        f"DELETE FROM patients WHERE patient_id IN ({placeholders(len(doomed))})", doomed
-                    )
+                    self.conn.execute(f"DELETE FROM patients WHERE patient_id IN ({placeholders(len(doomed))})", doomed)
             for start in range(0, total, IMPORT_CHUNK):
                 chunk = patients[start : start + IMPORT_CHUNK]
                 self._insert_patients(chunk)
@@ -52,7 +50,7 @@ class BulkWrites(AuditedWrites):
                     progress(min(start + IMPORT_CHUNK, total), total)
             replaced = set(existing)
             audit.write_many(
-                self.db,
+                self.conn,
                 (("import_replace" if p.patient_id in replaced else "import", p.patient_id, None, None, None, source)
                  for p in patients),
             )  # fmt: skip
@@ -63,11 +61,11 @@ class BulkWrites(AuditedWrites):
     ) -> int:
         """Swap every patient for `patients` (and store `settings`) in one transaction, after a backup."""
         if self.count_patients():
-            backup_registry(self.db.conn, self.path, reason="before-replace")
-        with transaction(self.db):
-            self.db.conn.execute("DELETE FROM patients")
+            backup_registry(self.conn, self.path, reason="before-replace")
+        with transaction(self.conn):
+            self.conn.execute("DELETE FROM patients")
             self._insert_patients(patients)
-            audit.write(self.db, "replace_all", None, None, None, None, f"{len(patients)} patients from {source}")
+            audit.write(self.conn, "replace_all", None, None, None, None, f"{len(patients)} patients from {source}")
             for key, value in (settings or {}).items():
                 self.set_setting(key, value)
         return len(patients)
@@ -83,7 +81,7 @@ class BulkWrites(AuditedWrites):
         found: list[str] = []
         for start in range(0, len(ids), MAX_BOUND_IDS):
             chunk = list(ids[start : start + MAX_BOUND_IDS])
-            rows = self.db.conn.execute(
+            rows = self.conn.execute(
                 f"SELECT patient_id FROM patients WHERE patient_id IN ({placeholders(len(chunk))})", chunk
             )
             found.extend(r[0] for r in rows)

@@ -13,15 +13,17 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
-from sqlite_utils import Database
 
 from desktop.store import keys
 from desktop.store.backup import backup_registry, sql_literal
 from desktop.store.files import create_owner_only, restrict_to_owner
 from desktop.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_HEADER = keys.SQLITE_HEADER
 #: How long a write waits for another VenTrack's write to end before the registry is reported busy.
@@ -114,83 +116,91 @@ def connect(path: Path, passphrase: str | None, timeout: float = BUSY_TIMEOUT_S)
     return conn
 
 
+def database(conn: Any) -> Database:
+    """sqlite-utils' `Database` over an open connection (imported when first needed: the reads and the rules do
+    without it, and it costs a tenth of a second to import, numpy included)."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
+
+
 @contextlib.contextmanager
-def transaction(db: Database) -> Iterator[Database]:
+def transaction(conn: Any) -> Iterator[None]:
     """One write transaction (`BEGIN IMMEDIATE`: takes the write lock up front, waits for another writer up to
     the busy timeout, then raises `RegistryBusy`). Nested use becomes a savepoint through sqlite-utils' `atomic()`.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
+    if conn.in_transaction:
+        with database(conn).atomic():
+            yield
         return
     with busy_errors():
-        db.conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
+        yield
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     try:
         with busy_errors():
-            db.conn.execute("COMMIT")
+            conn.execute("COMMIT")
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 
 @contextlib.contextmanager
-def read_transaction(db: Database) -> Iterator[Database]:
+def read_transaction(conn: Any) -> Iterator[None]:
     """One read transaction: every read inside sees the same committed state (WAL: writers go on)."""
-    if db.conn.in_transaction:
-        yield db
+    if conn.in_transaction:
+        yield
         return
     with busy_errors():
-        db.conn.execute("BEGIN DEFERRED")
+        conn.execute("BEGIN DEFERRED")
         try:
-            db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # starts the snapshot now
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # starts the snapshot now
         except BaseException:
-            db.conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK")
             raise
     try:
-        yield db
+        yield
     finally:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
-def _refuse_foreign(db: Database, path: Path, fresh: bool) -> int:
+def _refuse_foreign(conn: Any, path: Path, fresh: bool) -> int:
     """Refuse a database that is not a VenTrack registry or is newer; return its schema version."""
-    app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]
-    version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RegistryError(
             f"{path} has registry schema version {version}, newer than this VenTrack supports "
             f"({SCHEMA_VERSION}); install a newer VenTrack"
         )
     if not fresh and app_id != APPLICATION_ID:
-        has_tables = db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if has_tables or version:
             raise RegistryError(f"{path} is an SQLite database but not a VenTrack registry")
     return int(version)
 
 
-def _migrate(db: Database, path: Path, version: int) -> None:
+def _migrate(conn: Any, path: Path, version: int) -> None:
     """Apply pending migrations, each in one transaction, after a backup of an existing registry."""
     if version < SCHEMA_VERSION and version > 0:
-        backup_registry(db.conn, path, reason=f"before-migration-v{version}-to-v{SCHEMA_VERSION}")
+        backup_registry(conn, path, reason=f"before-migration-v{version}-to-v{SCHEMA_VERSION}")
     for target in range(version + 1, SCHEMA_VERSION + 1):
-        with transaction(db):
-            MIGRATIONS[target - 1](db)
-            db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.conn.execute(f"PRAGMA user_version = {target}")
+        with transaction(conn):
+            MIGRATIONS[target - 1](conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {target}")
 
 
 def open_database(
     path: Path | str, *, create: bool = False, passphrase: str | None = None, timeout: float = BUSY_TIMEOUT_S
-) -> Database:
-    """Open (and, with `create`, make) a registry, migrate it to the current schema, and return it.
+) -> Any:
+    """Open (and, with `create`, make) a registry, migrate it to the current schema, and return its connection.
 
     The passphrase is the one given, else the one remembered for `path` (`keys`); a new registry created with a
     passphrase is encrypted. Raises `RegistryError` with a one-line reason; a refused file is left untouched.
@@ -208,14 +218,13 @@ def open_database(
     except ERRORS as error:
         _remove_if_created(path, fresh)
         raise RegistryError(f"cannot open {path}: {error}") from None
-    db = Database(conn, execute_plugins=False)
     try:
         with busy_errors():
-            version = _refuse_foreign(db, path, fresh)
+            version = _refuse_foreign(conn, path, fresh)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            _migrate(db, path, version)
+            _migrate(conn, path, version)
     except DATABASE_ERRORS as error:
         conn.close()
         _remove_if_created(path, fresh)
@@ -225,7 +234,7 @@ def open_database(
         raise
     if passphrase is not None:
         keys.remember(path, passphrase)
-    return db
+    return conn
 
 
 def _remove_if_created(path: Path, fresh: bool) -> None:
@@ -233,6 +242,6 @@ def _remove_if_created(path: Path, fresh: bool) -> None:
         path.unlink()
 
 
-def schema_version(db: Database) -> int:
+def schema_version(conn: Any) -> int:
     """The registry's `PRAGMA user_version`."""
-    return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -27,7 +27,7 @@ def encrypt_registry(path: Path | str, passphrase: str) -> int:
         raise RegistryError("an encrypted registry needs a passphrase that is not empty")
     if keys.looks_encrypted(path):
         raise RegistryError(f"{path} is already encrypted")
-    open_database(path).conn.close()  # a VenTrack registry, migrated: refuse anything else before converting
+    open_database(path).close()  # a VenTrack registry, migrated: refuse anything else before converting
     _convert(path, None, passphrase)
     keys.remember(path, passphrase)
     done = 0
@@ -43,11 +43,11 @@ def decrypt_registry(path: Path | str, passphrase: str) -> Path:
     path = Path(path)
     if not keys.looks_encrypted(path):
         raise RegistryError(f"{path} is not encrypted")
-    db = open_database(path, passphrase=passphrase)  # checks the passphrase, remembers it for the backup
+    conn = open_database(path, passphrase=passphrase)  # checks the passphrase, remembers it for the backup
     try:
-        backup = backup_registry(db.conn, path, reason="before-decrypt")
+        backup = backup_registry(conn, path, reason="before-decrypt")
     finally:
-        db.conn.close()
+        conn.close()
     _convert(path, passphrase, "")
     keys.forget(path)
     return backup

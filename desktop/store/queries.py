@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from desktop.clinical.dosing import GRADE4_ANC, GRADE4_PLATELETS
 from desktop.domain import Patient, Record
 from desktop.store import audit
 from desktop.store.connection import read_transaction
-from desktop.store.rows import PATIENT_COLUMNS, RECORD_BUILDERS, build_patient
+from desktop.store.rows import LIGHT_BUILDERS, PATIENT_COLUMNS, RECORD_BUILDERS, build_patient
 from desktop.store.schema import RECORD_COLUMNS, RECORD_ORDER
 
 #: Patients read per round of queries by `iter_patients`.
@@ -52,6 +50,7 @@ class RecordWindow:
     adverse_events_between: tuple[dt.date, dt.date] | None = None
     latest_only: tuple[frozenset[str], dt.date] | None = None
     omit: frozenset[str] = frozenset()
+    light: bool = False  # records as named tuples (`rows.LIGHT_BUILDERS`): for the rules' reads alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,38 +120,38 @@ def placeholders(count: int) -> str:
 
 
 class RegistryReader:
-    """The reads of a registry (`Registry` adds the writes); `db` is its connection, `path` its file."""
+    """The reads of a registry (`Registry` adds the writes); `conn` is its connection, `path` its file."""
 
-    db: Database
+    conn: Any
     path: Path
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Read from one consistent state of the registry: commits by others made meanwhile are not seen
         (a read transaction; in WAL mode it blocks no writer). Must not enclose writes."""
-        with read_transaction(self.db):
+        with read_transaction(self.conn):
             yield
 
     def data_version(self) -> int:
         """A number that changes when another connection (another VenTrack, a CLI import) commits a change."""
-        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def count_patients(self) -> int:
         """Number of patients."""
-        return int(self.db.conn.execute("SELECT count(*) FROM patients").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM patients").fetchone()[0])
 
     def patient_ids(self) -> list[str]:
         """Every patient id, sorted."""
-        return [row[0] for row in self.db.conn.execute("SELECT patient_id FROM patients ORDER BY patient_id")]
+        return [row[0] for row in self.conn.execute("SELECT patient_id FROM patients ORDER BY patient_id")]
 
     def has_patient(self, patient_id: str) -> bool:
         """True when `patient_id` is in the registry."""
-        row = self.db.conn.execute("SELECT 1 FROM patients WHERE patient_id = ?", (patient_id,)).fetchone()
+        row = self.conn.execute("SELECT 1 FROM patients WHERE patient_id = ?", (patient_id,)).fetchone()
         return row is not None
 
     def load_stored_patient(self, patient_id: str) -> StoredPatient:
         """One patient with every record and the record ids; KeyError if absent."""
-        conn = self.db.conn
+        conn = self.conn
         row = conn.execute(
             f"SELECT {', '.join(PATIENT_COLUMNS)} FROM patients WHERE patient_id = ?", (patient_id,)
         ).fetchone()
@@ -227,11 +226,11 @@ class RegistryReader:
         return f"SELECT r.patient_id, {columns} FROM {source} WHERE {where} ORDER BY r.patient_id, {order}", params
 
     def _read_chunk(self, which: str, ids: tuple[str, ...], window: RecordWindow | None) -> Iterator[Patient]:
-        conn = self.db.conn
+        conn = self.conn
         grouped: dict[str, dict[str, list[Record]]] = {}
         for kind in RECORD_COLUMNS:
             sql, params = self._record_query(kind, which, ids, window)
-            build = RECORD_BUILDERS[kind]
+            build = (LIGHT_BUILDERS if window is not None and window.light else RECORD_BUILDERS)[kind]
             current, bucket = None, []
             for row in conn.execute(sql, params).fetchall():  # ordered by patient id
                 if row[0] != current:
@@ -265,16 +264,16 @@ class RegistryReader:
                 r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4], _date_or_none(r[5]),
                 _date_or_none(r[6]), r[7], r[8], r[9], _date_or_none(r[10]),
             )
-            for r in self.db.conn.execute(sql)
+            for r in self.conn.execute(sql)
         ]  # fmt: skip
 
     def audit_log(self, patient_id: str | None = None, limit: int | None = None) -> list[audit.AuditEntry]:
         """Audit entries, newest first, for one patient or the whole registry."""
-        return audit.read(self.db, patient_id, limit)
+        return audit.read(self.conn, patient_id, limit)
 
     def integrity_problems(self) -> list[str]:
         """SQLite's integrity and foreign-key checks, one line per problem (empty when sound)."""
-        conn = self.db.conn
+        conn = self.conn
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
         problems += [
             f"{row[0]} row {row[1]} refers to a missing {row[2]}" for row in conn.execute("PRAGMA foreign_key_check")

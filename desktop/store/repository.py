@@ -9,15 +9,18 @@ domain model has none.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from desktop.store import keys
 from desktop.store.bulk import BulkWrites
-from desktop.store.connection import BUSY_TIMEOUT_S, open_database, schema_version
+from desktop.store.connection import BUSY_TIMEOUT_S, database, open_database, schema_version
 from desktop.store.queries import PatientSummary, RecordWindow, StoredPatient
 from desktop.store.settings import DEIDENTIFICATION_KEY_SETTING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["DEIDENTIFICATION_KEY_SETTING", "PatientSummary", "RecordWindow", "Registry", "StoredPatient"]
 
@@ -25,9 +28,14 @@ __all__ = ["DEIDENTIFICATION_KEY_SETTING", "PatientSummary", "RecordWindow", "Re
 class Registry(BulkWrites):
     """An open registry file. Use as a context manager or call `close()`."""
 
-    def __init__(self, db: Database, path: Path):
-        self.db = db
+    def __init__(self, conn: Any, path: Path):
+        self.conn = conn  # sqlite3 (or sqlcipher3) connection, no implicit transactions
         self.path = path
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """sqlite-utils' view of the same connection (for its table tools; VenTrack's own SQL uses `conn`)."""
+        return database(self.conn)
 
     @classmethod
     def open(
@@ -48,11 +56,11 @@ class Registry(BulkWrites):
 
     def set_busy_timeout(self, seconds: float) -> None:
         """How long a write waits for another VenTrack's write before `RegistryBusy` (the app: a blink)."""
-        self.db.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def close(self) -> None:
         """Close the connection (checkpointing the write-ahead log)."""
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Registry:
         return self
@@ -63,4 +71,4 @@ class Registry(BulkWrites):
     @property
     def schema_version(self) -> int:
         """The registry's schema version (`PRAGMA user_version`)."""
-        return schema_version(self.db)
+        return schema_version(self.conn)

@@ -7,8 +7,7 @@ with the new `user_version`, after a backup of the file (see `connection.open_da
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import Any
 
 #: `PRAGMA application_id` of a VenTrack registry ("VTRK").
 APPLICATION_ID = 0x5654524B
@@ -150,33 +149,33 @@ CREATE INDEX medications_patient_date ON medications (patient_id, start_date, id
 """
 
 
-def _execute_statements(db: Database, script: str) -> None:
+def _execute_statements(conn: Any, script: str) -> None:
     # Not `executescript`: it would commit the migration's open transaction first.
     for statement in script.split(";"):
         if statement.strip():
-            db.conn.execute(statement)
+            conn.execute(statement)
 
 
-def _migrate_to_1(db: Database) -> None:
+def _migrate_to_1(conn: Any) -> None:
     """Version 1: patients, one table per record kind, the audit log."""
-    _execute_statements(db, _V1)
+    _execute_statements(conn, _V1)
 
 
-def _migrate_to_2(db: Database) -> None:
+def _migrate_to_2(conn: Any) -> None:
     """Version 2: a key/value settings table (clinical parameters, the de-identification secret)."""
-    _execute_statements(db, _V2)
+    _execute_statements(conn, _V2)
 
 
-def _migrate_to_3(db: Database) -> None:
+def _migrate_to_3(conn: Any) -> None:
     """Version 3: `birth_year` and `age_over_89`, what a de-identified patient keeps of the birth date."""
-    _execute_statements(db, _V3)
+    _execute_statements(conn, _V3)
 
 
-def _migrate_to_4(db: Database) -> None:
+def _migrate_to_4(conn: Any) -> None:
     """Version 4: concomitant medications (clinical-rules v2 §8, exchange file v2)."""
-    _execute_statements(db, _V4)
+    _execute_statements(conn, _V4)
 
 
 #: MIGRATIONS[i] takes the registry from version i to i + 1.
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3, _migrate_to_4)
+MIGRATIONS: tuple[Callable[[Any], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3, _migrate_to_4)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,7 +18,7 @@ class RegistrySettings(RegistryReader):
 
     def get_setting(self, key: str) -> str | None:
         """A registry setting, or None."""
-        row = self.db.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     # ---- writes ------------------------------------------------------------------------------------
@@ -27,15 +27,15 @@ class RegistrySettings(RegistryReader):
         """Store a registry setting, audited (old and new value: so never the de-identification key)."""
         if key == DEIDENTIFICATION_KEY_SETTING:
             raise ValueError("the de-identification key is created by deidentification_key(), never set")
-        with transaction(self.db):
+        with transaction(self.conn):
             old = self.get_setting(key)
             if old == value:
                 return
-            self.db.conn.execute(
+            self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-            audit.write(self.db, "change_setting", None, "settings", key, old, value)
+            audit.write(self.conn, "change_setting", None, "settings", key, old, value)
 
     def deidentification_key(self) -> bytes:
         """The registry's secret for de-identified exports (pseudonyms and date shifts): 32 random bytes.
@@ -48,16 +48,16 @@ class RegistrySettings(RegistryReader):
         """
         stored = self.get_setting(DEIDENTIFICATION_KEY_SETTING)
         if stored is None:
-            if self.db.conn.in_transaction:
+            if self.conn.in_transaction:
                 raise RegistryError("the de-identification key must first be created outside a transaction")
-            with transaction(self.db):
-                created = self.db.conn.execute(
+            with transaction(self.conn):
+                created = self.conn.execute(
                     "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                     (DEIDENTIFICATION_KEY_SETTING, secrets.token_hex(_DEIDENTIFICATION_KEY_BYTES)),
                 ).rowcount
                 if created:
                     audit.write(
-                        self.db, "create_setting", None, "settings", DEIDENTIFICATION_KEY_SETTING, None, "created"
+                        self.conn, "create_setting", None, "settings", DEIDENTIFICATION_KEY_SETTING, None, "created"
                     )
                 stored = self.get_setting(DEIDENTIFICATION_KEY_SETTING)
         try:

@@ -50,7 +50,7 @@ def run(tmp_path: Path, module: str, function: str, *args: str) -> subprocess.Co
     ("module", "function", "command"),
     [
         ("desktop.services.transfer", "export_registry", ["export", "--format", "json", "--out", "OUT"]),
-        ("desktop.services.evaluation", "evaluate_registry", ["eligibility", "--json"]),
+        ("desktop.services.evaluation", "command_json_lines", ["eligibility", "--json"]),
     ],
 )
 def test_an_unexpected_error_is_one_line_exit_2_and_the_traceback_is_logged(db, tmp_path, module, function, command):

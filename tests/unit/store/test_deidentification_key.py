@@ -69,16 +69,16 @@ def test_replacing_all_patients_keeps_the_key(registry):
 
 
 def test_first_use_inside_a_transaction_is_refused_and_nothing_is_stored(registry):
-    with pytest.raises(RegistryError, match="outside a transaction"), transaction(registry.db):
+    with pytest.raises(RegistryError, match="outside a transaction"), transaction(registry.conn):
         registry.deidentification_key()
     assert registry.get_setting(DEIDENTIFICATION_KEY_SETTING) is None
     key = registry.deidentification_key()
-    with transaction(registry.db):  # once created it is only read: fine inside a transaction
+    with transaction(registry.conn):  # once created it is only read: fine inside a transaction
         assert registry.deidentification_key() == key
 
 
 def damage_key(registry: Registry, value: str) -> None:
-    registry.db.conn.execute(
+    registry.conn.execute(
         "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (DEIDENTIFICATION_KEY_SETTING, value)
     )
 

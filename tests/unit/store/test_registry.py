@@ -161,7 +161,7 @@ def test_refusals_leave_files_untouched(tmp_path):
 
 
 def test_backups_keep_the_last_ten(registry):
-    made = [backup_registry(registry.db.conn, registry.path, reason=f"test-{i}") for i in range(KEEP_BACKUPS + 2)]
+    made = [backup_registry(registry.conn, registry.path, reason=f"test-{i}") for i in range(KEEP_BACKUPS + 2)]
     kept = list_backups(registry.path)
     assert kept == made[-KEEP_BACKUPS:]
     assert sqlite3.connect(kept[-1]).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -200,10 +200,10 @@ def test_two_processes_writing_at_once_lose_nothing(registry):
 def test_a_reader_sees_the_last_committed_state_while_a_writer_is_busy(registry):
     registry.add_patient(make_patient("P1"))
     with Registry.open(registry.path) as writer:
-        writer.db.conn.execute("BEGIN IMMEDIATE")
-        writer.db.conn.execute("DELETE FROM patients")
+        writer.conn.execute("BEGIN IMMEDIATE")
+        writer.conn.execute("DELETE FROM patients")
         assert registry.patient_ids() == ["P1"]
-        writer.db.conn.execute("ROLLBACK")
+        writer.conn.execute("ROLLBACK")
     assert registry.patient_ids() == ["P1"]
 
 
