@@ -25,6 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import REFERENCE_SPEED_MS, speed_check
+
+from desktop.store import Registry
+
 BARE_WINDOW = """
 import sys, time
 from PySide6.QtCore import QTimer
@@ -37,22 +41,6 @@ QTimer.singleShot(0, lambda: print(f"shown shown at {time.time():.3f}", file=sys
 QTimer.singleShot(1, app.quit)
 app.exec()
 """
-
-
-def speed_check() -> float:
-    """Milliseconds for a fixed pure-Python workload (median of 5): how fast this machine ran at that moment.
-
-    Shared and virtual machines vary by 1.5x from minute to minute; compare runs by this figure too.
-    """
-    rng = random.Random(1)
-    data = [rng.random() for _ in range(100_000)]
-    runs = []
-    for _ in range(5):
-        t = time.perf_counter()
-        sorted(data)
-        sum(x * x for x in data)
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs) * 1000
 
 
 def median_p95(seconds: list[float]) -> str:
@@ -108,11 +96,14 @@ def in_process(db: Path) -> None:
     window = MainWindow(RegistrySession(Registry.open(db)), settings)
     window.show()
     app.processEvents()
-    print(f"{'window with the patient list (in process)':<52} {(time.perf_counter() - start) * 1000:8.0f} ms")
+    listed = time.perf_counter()
+    print(f"{'window with the patient list (in process)':<52} {(listed - start) * 1000:8.0f} ms")
     while window.session.evaluating:
         app.processEvents()
         time.sleep(0.005)
-    print(f"{'… and the registry-wide evaluation done':<52} {(time.perf_counter() - start) * 1000:8.0f} ms")
+    evaluated = time.perf_counter()
+    print(f"{'… and the registry-wide evaluation done':<52} {(evaluated - start) * 1000:8.0f} ms")
+    print(f"{'evaluation done after the list shows':<52} {(evaluated - listed) * 1000:8.0f} ms   (target ≤ 1,500)")
 
     ids = [row.patient_id for row in window.browser.model.rows]
     target = ids[len(ids) * 2 // 3]
@@ -138,6 +129,10 @@ def in_process(db: Path) -> None:
         switches.append(time.perf_counter() - t)
     window.notice.hide()
     print(f"{'patient switch: load + evaluate + redraw (median / p95, ms)':<52} {median_p95(switches)}   (target < 50)")
+    speed = speed_check()
+    p95 = sorted(switches)[int(len(switches) * 0.95)] * 1000
+    print(f"{'… p95 scaled to the machine (× 15 ms / speed check)':<52} {p95 * REFERENCE_SPEED_MS / speed:8.1f} ms"
+          f"   (speed check {speed:.1f} ms; target < 33)")  # fmt: skip
     # Browsing with the arrow key: the list scrolls by a row at most, so less of it is repainted than after
     # the jumps above (which land anywhere in the 10,000 rows, as a search or an alert click does).
     window.browser.table.setFocus()
@@ -162,9 +157,16 @@ def in_process(db: Path) -> None:
     drawn = [s for s in window.view.stored.patient.mrd if s.date <= window.session.as_of]
     shown = sample in drawn and window.view.charts.sample_count() == len(drawn)
     print(f"{'add an MRD sample until the chart shows it':<52} {elapsed * 1000:8.1f} ms   (shown: {shown})")
-    window.close()
+    from desktop.ui.outcomes_view import show_outcomes
+
+    outcomes = show_outcomes(window)  # computed in the background, shown with its charts and table
+    while outcomes.result is None:
+        app.processEvents()
+        time.sleep(0.005)
+    app.processEvents()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'peak RSS of this process':<52} {rss:8.0f} MB   (target < 300)")
+    print(f"{'peak RSS of this process, the outcomes view open':<52} {rss:8.0f} MB   (target < 300)")
+    window.close()
 
 
 def main() -> None:
@@ -175,7 +177,13 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
     db = args.db
-    if db is None:
+    if db is not None:  # the bench adds a record: work on a copy, never on the registry given
+        copy = Path(tempfile.mkdtemp()) / "bench.sqlite"
+        with Registry.open(db) as source:
+            backup = source.conn.execute("VACUUM INTO ?", (str(copy),))
+            backup.close()
+        db = copy
+    else:
         db = Path(tempfile.mkdtemp()) / "bench.sqlite"
         t = time.perf_counter()
         # In its own process: generating 10,000 patients peaks near 1 GB, which would be counted as the app's RSS.

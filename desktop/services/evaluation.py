@@ -45,7 +45,8 @@ def evaluate_registry(
 ) -> dict[str, PatientEvaluation]:
     """Evaluate every patient (or those of `patient_ids`) at `as_of`, keyed and ordered by patient id.
 
-    `progress(done, total)` is called every 500 patients and may raise to cancel.
+    `progress(done, total)` is called every 500 patients and may raise to cancel. The evaluations hold light
+    records (`evaluations`): for lists, alerts and comparisons, not for editing.
     """
     params = params or load_parameters(registry)
     total = len(patient_ids) if patient_ids is not None else registry.count_patients()
@@ -64,11 +65,11 @@ def evaluations(
     patient_ids: Sequence[str] | None = None,
     *,
     id_slice: Sequence[str] | None = None,
-    light: bool = False,
+    light: bool = True,
 ) -> Iterator[PatientEvaluation]:
     """Each patient (or those of `patient_ids`, or of `id_slice`, a contiguous slice of the sorted ids)
-    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read (with
-    `light`, records as named tuples: for results that are rendered, not kept)."""
+    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read; with `light`,
+    the records the evaluations refer to are named tuples (`RecordWindow.light`), five times cheaper to read."""
     window = dataclasses.replace(rules_window(as_of), light=light)
     with registry.snapshot():
         if id_slice is not None:
@@ -116,7 +117,7 @@ def command_json_lines(
     dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) without re-creating it
     items = ITEMS[command]
     with Registry.open(path) as registry:
-        return [dumps(item) for evaluation in evaluations(registry, as_of, params, id_slice=id_slice, light=True)
+        return [dumps(item) for evaluation in evaluations(registry, as_of, params, id_slice=id_slice)
                 for item in items(evaluation)]  # fmt: skip
 
 

@@ -149,6 +149,13 @@ CREATE INDEX medications_patient_date ON medications (patient_id, start_date, id
 """
 
 
+#: The grade 4 counts (ANC < 0.5 or platelets < 25 ×10^9/L, clinical-rules §8; `clinical.dosing`, checked by a
+#: test): the registry-wide rules find them through this small index instead of reading every count.
+_V5 = """
+CREATE INDEX counts_grade4 ON counts (patient_id, date) WHERE anc < 0.5 OR platelets < 25.0
+"""
+
+
 def _execute_statements(conn: Any, script: str) -> None:
     # Not `executescript`: it would commit the migration's open transaction first.
     for statement in script.split(";"):
@@ -176,6 +183,17 @@ def _migrate_to_4(conn: Any) -> None:
     _execute_statements(conn, _V4)
 
 
+def _migrate_to_5(conn: Any) -> None:
+    """Version 5: an index of the grade 4 counts (the rules' windowed read, issue #16)."""
+    _execute_statements(conn, _V5)
+
+
 #: MIGRATIONS[i] takes the registry from version i to i + 1.
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3, _migrate_to_4)
+MIGRATIONS: tuple[Callable[[Any], None], ...] = (
+    _migrate_to_1,
+    _migrate_to_2,
+    _migrate_to_3,
+    _migrate_to_4,
+    _migrate_to_5,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

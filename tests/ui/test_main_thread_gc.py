@@ -36,3 +36,32 @@ def test_garbage_made_anywhere_is_collected_on_the_gui_thread(qtbot, qapp):
     finally:
         gc.set_threshold(*thresholds)
     assert threads == [threading.main_thread().name] and QApplication.instance() is qapp
+
+
+class FakeGc:
+    """Counts over every threshold; records the generations collected."""
+
+    def __init__(self) -> None:
+        self.collected: list[int] = []
+
+    def get_count(self) -> tuple[int, int, int]:
+        return (800, 20, 20)
+
+    def get_threshold(self) -> tuple[int, int, int]:
+        return (700, 10, 10)
+
+    def collect(self, generation: int) -> None:
+        self.collected.append(generation)
+
+
+def test_a_full_collection_runs_at_most_every_full_interval(qapp, monkeypatch):
+    collector = main_thread_gc.install(qapp)
+    fake, now = FakeGc(), [1000.0]
+    monkeypatch.setattr(main_thread_gc, "gc", fake)
+    monkeypatch.setattr(main_thread_gc.time, "monotonic", lambda: now[0])
+    collector.last_full = now[0]
+    collector.collect()
+    assert fake.collected == [0, 1]  # young generations at once; the full one waits
+    now[0] += main_thread_gc.FULL_INTERVAL_S
+    collector.collect()
+    assert fake.collected == [0, 1, 0, 1, 2] and collector.last_full == now[0]
