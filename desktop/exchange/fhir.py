@@ -83,9 +83,8 @@ def _write_folder(patients: Iterable[Patient], out: Path, progress: Callable[[in
                     kind = resource["resourceType"]
                     handle = handles.get(kind)
                     if handle is None:
-                        handle = handles[kind] = (tmp / f"{kind}.ndjson").open("wb")
-                    handle.write(dumps(resource))
-                    handle.write(b"\n")
+                        handle = handles[kind] = (tmp / f"{kind}.ndjson").open("wb", buffering=1 << 20)
+                    handle.write(dumps(resource, option=orjson.OPT_APPEND_NEWLINE))
         finally:
             for handle in handles.values():
                 handle.close()

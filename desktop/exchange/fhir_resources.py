@@ -47,12 +47,23 @@ def _patient_sha1(patient_id: str) -> Any:
 
 
 def _uuid5(patient_sha1: Any, key: tuple[object, ...]) -> str:
+    """uuid5 of the patient and `key` (its parts joined with `|`)."""
+    return _uuid5_of(patient_sha1, "|".join(map(str, key)))
+
+
+def _uuid5_of(patient_sha1: Any, key: str) -> str:
     """uuid5 computed inline (`uuid.uuid5` costs a third of the export time): the version nibble is 5, the
     variant's two high bits are 10."""
     sha = patient_sha1.copy()
-    sha.update("|".join(map(str, key)).encode())
+    sha.update(key.encode())
     h = sha.hexdigest()
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+#: The count fields with their LOINC concept and UCUM unit, made once (`fc.COUNT_CODES`).
+_COUNT_MEMBERS: tuple[tuple[str, dict[str, Any], str], ...] = tuple(
+    (field, fc.concept(fc.LOINC, code, display), unit) for field, (code, display, unit) in fc.COUNT_CODES.items()
+)
 
 
 def quantity(value: float, unit: str) -> dict[str, Any]:
@@ -293,15 +304,24 @@ class _PatientResources:
         self.out.append(resource)
 
     def _count(self, index: int, count: BloodCount) -> None:
+        """A CBC panel and one Observation per measured value (the bulk of an export: built inline, with the
+        codes made once, as `_observation` and `quantity` would)."""
         panel = self._observation(("counts", index), fc.CBC_PANEL, count.date)
-        members = []
-        for field, (code, display, unit) in fc.COUNT_CODES.items():
+        date, subject = count.date.isoformat(), self.subject
+        members: list[Resource] = []
+        for field, code, unit in _COUNT_MEMBERS:
             value = getattr(count, field)
-            if value is None:
-                continue
-            member = self._observation(("counts", index, field), fc.concept(fc.LOINC, code, display), count.date)
-            member["valueQuantity"] = quantity(value, unit)
-            members.append(member)
+            if value is not None:
+                members.append({
+                    "resourceType": "Observation",
+                    "id": _uuid5_of(self.sha1, f"counts|{index}|{field}"),
+                    "status": "final",
+                    "category": [fc.LABORATORY],
+                    "code": code,
+                    "subject": subject,
+                    "effectiveDateTime": date,
+                    "valueQuantity": {"value": value, "unit": unit, "system": fc.UCUM, "code": unit},
+                })  # fmt: skip
         panel["hasMember"] = [{"reference": self.ref("Observation", m["id"])} for m in members]
         self.out.append(panel)
         self.out.extend(members)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar, cast
@@ -50,7 +51,8 @@ class ChildFailed(RuntimeError):
 def run_parts(work: Callable[[Sequence[T]], R], parts: Sequence[Sequence[T]]) -> list[R]:
     """`[work(part) for part in parts]`, the parts after the first in forked children when possible.
 
-    An exception in a child is raised here as `ChildFailed` naming it; the results keep the parts' order.
+    An exception in a child is raised here as `ChildFailed` naming it; one in this process (a cancel) stops the
+    children first. The results keep the parts' order.
     """
     if len(parts) <= 1 or not can_fork():
         return [work(part) for part in parts]
@@ -74,13 +76,18 @@ def run_parts(work: Callable[[Sequence[T]], R], parts: Sequence[Sequence[T]]) ->
         children.append((pid, read_end))
     try:
         results = [work(parts[0])]
-    finally:
-        received = []
+    except BaseException:  # a cancel or a failure here: the children's work is not wanted either
         for pid, read_end in children:
-            with os.fdopen(read_end, "rb") as source:
-                data = source.read()
+            os.kill(pid, signal.SIGTERM)
+            os.close(read_end)
             os.waitpid(pid, 0)
-            received.append(data)
+        raise
+    received = []
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as source:
+            data = source.read()
+        os.waitpid(pid, 0)
+        received.append(data)
     for data in received:
         ok, value = pickle.loads(data) if data else (False, "the process ended without a result")
         if not ok:

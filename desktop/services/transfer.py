@@ -196,14 +196,18 @@ def export_registry(
     progress: Progress | None = None,
     deidentify: bool = False,
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> int:
     """Export the whole registry at `db_path` to `out` in format `fmt`; returns the patient count.
 
     The patients are read from one consistent snapshot of the registry, streamed to the writer (which
     writes atomically: a failure or a cancel from `progress` leaves no output). With `deidentify`, each
     patient is de-identified on the way (pseudonymisation with date shifting, `desktop.exchange.deidentify`).
+    `fhir-ndjson` is written by `jobs` processes (`services.bulk_export`; each reads its own snapshot).
     """
     writer = writer_for(fmt)
+    if fmt == "fhir-ndjson" and jobs > 1:
+        return _export_fhir_bulk(Path(db_path), Path(out), jobs, progress, deidentify, today)
     with Registry.open(db_path) as registry:
         key = registry.deidentification_key() if deidentify else None  # before the snapshot: it may write
         with registry.snapshot():
@@ -215,6 +219,20 @@ def export_registry(
 
                 patients = deidentify_patients(patients, key, today or dt.date.today())
             return writer(patients, Path(out), on_patient)
+
+
+def _export_fhir_bulk(
+    db_path: Path, out: Path, jobs: int, progress: Progress | None, deidentify: bool, today: dt.date | None
+) -> int:
+    """`fhir-ndjson` over `jobs` processes; the registry is closed before they start (no SQLite connection may
+    cross a fork), and each reads its own range in its own snapshot."""
+    from desktop.services.bulk_export import export_fhir_bulk
+
+    with Registry.open(db_path) as registry:
+        key = registry.deidentification_key() if deidentify else None
+        ids = registry.patient_ids()
+    on_patient = (lambda done: progress(done, len(ids))) if progress else None
+    return export_fhir_bulk(db_path, out, ids, jobs, key=key, today=today, progress=on_patient)
 
 
 def _remove_registry_files(path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 
 import pytest
 
@@ -76,3 +77,21 @@ def test_a_failing_child_is_raised_in_the_parent_with_its_error() -> None:
 
     with pytest.raises(parallel.ChildFailed, match="ValueError: bad part"):
         parallel.run_parts(work, [[1], [2]])
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork (Linux)")
+def test_a_failure_in_this_process_stops_the_children(tmp_path) -> None:
+    marker = tmp_path / "child-finished"
+
+    def work(part):
+        if part == [1]:
+            raise KeyboardInterrupt  # the user cancels while the first part runs here
+        time.sleep(2)
+        marker.write_text("done")
+        return part
+
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        parallel.run_parts(work, [[1], [2]])
+    assert time.monotonic() - start < 1.5  # not waiting for the child's two seconds
+    assert not marker.exists()  # and the child, reaped, will not finish
