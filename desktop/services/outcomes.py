@@ -15,11 +15,12 @@ Progress = Callable[[int, int], None]
 
 def outcomes_window(as_of: dt.date) -> RecordWindow:
     """What §9 reads of a patient: every cycle, sample and event, and of the counts, responses and adverse events
-    only the latest date on or before `as_of` (the overall-survival censoring date). A test checks it equals a
-    full load."""
+    only the latest date on or before `as_of` (the overall-survival censoring date), as light records (read,
+    never kept). A test checks it equals a full load."""
     return RecordWindow(
         latest_only=(frozenset({"counts", "responses", "adverse_events"}), as_of),
         omit=frozenset({"medications", "co_mutations"}),
+        light=True,
     )
 
 
