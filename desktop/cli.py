@@ -148,9 +148,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             ids = None if args.patient is None else [args.patient]
             items = evaluation.command_items(args.command, evaluation.evaluations(registry, as_of, params, ids))
     if args.json and args.patient is None:
-        lines = evaluation.registry_json_lines(Path(args.db), args.command, as_of, params, args.jobs)
-        body = ",\n".join(lines)
-        sys.stdout.write(f"[\n{body}\n]\n" if lines else "[]\n")
+        body = evaluation.registry_json_body(Path(args.db), args.command, as_of, params, args.jobs)
+        sys.stdout.write(f"[\n{body}\n]\n" if body else "[]\n")
     elif args.json:
         _print_json(items)
     else:

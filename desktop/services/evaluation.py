@@ -121,14 +121,16 @@ def command_json_lines(
                 for item in items(evaluation)]  # fmt: skip
 
 
-def registry_json_lines(path: Path, command: str, as_of: dt.date, params: Parameters, jobs: int) -> list[str]:
-    """`command --json`'s element lines for every patient, in contract order, over `jobs` processes (each
-    evaluates a contiguous range of patient ids; the lines are the same whatever the number)."""
-    from functools import partial
-
+def registry_json_body(path: Path, command: str, as_of: dt.date, params: Parameters, jobs: int) -> str:
+    """`command --json`'s elements for every patient, in contract order, one per line joined by `,\\n` (the
+    body of the printed list), over `jobs` processes: each evaluates a contiguous range of patient ids and
+    sends back one text, the same whatever the number of processes."""
     from desktop.services.parallel import run_parts, split
 
     with Registry.open(path) as registry:
         ids = registry.patient_ids()
-    work = partial(command_json_lines, path, command, as_of, params)
-    return [line for part in run_parts(work, split(ids, jobs)) for line in part]
+
+    def part_body(id_slice: Sequence[str]) -> str:
+        return ",\n".join(command_json_lines(path, command, as_of, params, id_slice))
+
+    return ",\n".join(body for body in run_parts(part_body, split(ids, jobs)) if body)
