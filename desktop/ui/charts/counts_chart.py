@@ -254,6 +254,7 @@ class CountsChart:
         assert isinstance(self.left, LaneAxis) and isinstance(self.right, LaneAxis), "the plot needs lane axes"
         plot.showAxis("right")
         self.right.setStyle(showValues=False, tickLength=0)
+        self.right.setTicks([[], []])  # the lanes' keys are its labels, not tick values: nothing to compute
         self.right.unlinkFromView()  # it shows only the lanes' keys: no need to redraw it for each range
         plot.setYRange(0, count, padding=0)
         self.lanes = [CountLane(plot, overlay, m, count - 1 - n, theme) for n, m in enumerate(LANE_ORDER)]

@@ -57,7 +57,10 @@ class TimelineChart:
         plot.showAxis("right")
         plot.getAxis("right").setStyle(showValues=False, tickLength=0)
         plot.getAxis("right").unlinkFromView()  # it shows only its title: no need to redraw it for each range
-        plot.getAxis("left").setStyle(showValues=False, tickLength=0)
+        left = plot.getAxis("left")
+        left.setStyle(showValues=False, tickLength=0)
+        left.setTicks([[], []])  # no values to show: no tick computation on any paint
+        left.unlinkFromView()  # and its title needs no redraw when the view's range changes
         plot.setYRange(0, 1, padding=0)
         self.bars = pg.BarGraphItem(x0=[], width=[], y0=[], height=[])
         plot.addItem(self.bars)
