@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from desktop.demo import generate_patients
 from desktop.services import parallel, transfer
-from desktop.store import Registry
+from tests.unit.services.conftest import DEMO_TODAY, demo_registry_file
 
-TODAY = dt.date(2026, 6, 1)
+TODAY = DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
 def registry_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bulk") / "registry.sqlite"
-    with Registry.open(path, create=True) as registry:
-        registry.import_patients(generate_patients(90, seed=5, today=TODAY), source="demo")
-    return path
+    return demo_registry_file(tmp_path_factory.mktemp("bulk"), 90, seed=5)
 
 
 def files(folder):

@@ -14,20 +14,17 @@ from desktop.clinical.alerts import sort_alerts
 from desktop.clinical.evaluation import evaluate_patient
 from desktop.clinical.parameters import DEFAULT_PARAMETERS
 from desktop.clinical.schedule import sort_schedule
-from desktop.demo import generate_patients
 from desktop.services import evaluation, parallel
 from desktop.store import Registry
+from tests.unit.services.conftest import DEMO_TODAY, demo_registry_file
 
-TODAY = dt.date(2026, 6, 1)
+TODAY = DEMO_TODAY
 DATES = [TODAY, dt.date(2025, 9, 15), dt.date(2024, 12, 31)]
 
 
 @pytest.fixture(scope="module")
 def demo_registry(tmp_path_factory):
-    path = tmp_path_factory.mktemp("lines") / "registry.sqlite"
-    with Registry.open(path, create=True) as registry:
-        registry.import_patients(generate_patients(150, seed=4, today=TODAY), source="demo")
-    return path
+    return demo_registry_file(tmp_path_factory.mktemp("lines"), 150, seed=4)
 
 
 def expected_lines(path, command: str, as_of: dt.date) -> list[str]:
