@@ -20,6 +20,7 @@ from desktop.clinical.parameters import Parameters
 from desktop.domain import Patient
 from desktop.services import evaluation as evaluation_service
 from desktop.store import PatientSummary, Registry, StoredPatient
+from desktop.ui import main_thread_gc
 from desktop.ui.workers import Cancelled, Progress, Task, run_task
 
 WATCH_INTERVAL_MS = 2000
@@ -74,6 +75,7 @@ class RegistrySession(QObject):
         self.record_ids = RecordIds()
         self.evaluations: dict[str, PatientEvaluation] = {}
         self._evaluation_task: Task | None = None
+        self._gc_holds: list[Callable[[], None]] = []  # one per evaluation not yet ended (`main_thread_gc.hold`)
         self._generation = 0
         self._data_version = registry.data_version()
         self._watch = QTimer(self)
@@ -106,6 +108,8 @@ class RegistrySession(QObject):
         if self._evaluation_task is not None:
             self._evaluation_task.cancel()
             self._evaluation_task.done.wait(10)
+        for release in self._gc_holds:  # their results may never be delivered now
+            release()
         self.undo_stack.clear()
         self.registry.close()
 
@@ -154,7 +158,16 @@ class RegistrySession(QObject):
             with Registry.open(path) as reader:
                 return evaluation_service.evaluate_registry(reader, as_of, params, progress=progress)
 
+        held = main_thread_gc.hold()  # millions of young objects, no cycles: no collection until it ends
+        self._gc_holds.append(held)
+
+        def release_gc() -> None:
+            held()
+            if held in self._gc_holds:
+                self._gc_holds.remove(held)
+
         def done(results: dict[str, PatientEvaluation]) -> None:
+            release_gc()
             if generation == self._generation:
                 self.evaluations = results
                 self._evaluation_task = None
@@ -166,6 +179,7 @@ class RegistrySession(QObject):
                 self.failed.emit(f"Evaluating the registry failed: {error}")
 
         def ended(error: BaseException) -> None:
+            release_gc()
             if not isinstance(error, Cancelled):  # a newer evaluation replaced this one
                 failed(error)
 

@@ -65,3 +65,42 @@ def test_a_full_collection_runs_at_most_every_full_interval(qapp, monkeypatch):
     now[0] += main_thread_gc.FULL_INTERVAL_S
     collector.collect()
     assert fake.collected == [0, 1, 0, 1, 2] and collector.last_full == now[0]
+
+
+def test_a_registry_wide_evaluation_holds_the_collector_until_it_ends(qapp, registry, monkeypatch):
+    from desktop.services import evaluation
+    from desktop.ui.session import RegistrySession
+
+    collector = main_thread_gc.install(qapp)
+    seen = []
+    real = evaluation.evaluate_registry
+
+    def spy(*args, **kwargs):
+        seen.append(collector.holds)
+        collector.collect()  # a timer tick meanwhile: collects nothing
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "evaluate_registry", spy)
+    session = RegistrySession(registry)
+    session.evaluate_all()  # the UI tests' pool runs it at once
+    assert seen == [1] and collector.holds == 0 and session.evaluations
+    session.close()
+    assert collector.holds == 0
+
+
+def test_closing_during_an_evaluation_releases_the_collector(qapp, registry, monkeypatch):
+    from desktop.ui import workers
+    from desktop.ui.session import RegistrySession
+
+    collector = main_thread_gc.install(qapp)
+
+    class NeverRuns:
+        def start(self, runnable) -> None:
+            runnable.done.set()  # the task is never run: its result never comes
+
+    monkeypatch.setattr(workers, "_pool", NeverRuns())
+    session = RegistrySession(registry)
+    session.evaluate_all()
+    assert collector.holds == 1 and session.evaluating
+    session.close()
+    assert collector.holds == 0
