@@ -82,8 +82,10 @@ def test_a_registry_wide_evaluation_holds_the_collector_until_it_ends(qapp, regi
 
     monkeypatch.setattr(evaluation, "evaluate_registry", spy)
     session = RegistrySession(registry)
+    frozen = gc.get_freeze_count()
     session.evaluate_all()  # the UI tests' pool runs it at once
     assert seen == [1] and collector.holds == 0 and session.evaluations
+    assert gc.get_freeze_count() > frozen  # its results frozen: young collections do not walk them again
     session.close()
     assert collector.holds == 0
 
