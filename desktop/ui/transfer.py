@@ -43,7 +43,8 @@ EXPORT_CHOICES = {  # label → (format, suffix or "" for a folder, file-dialog 
     "CSV tables in a .zip": ("csv", ".zip", "Zip archive (*.zip)"),
     "CSV tables in a folder": ("csv", "", ""),
     "Excel workbook (.xlsx)": ("xlsx", ".xlsx", "Excel workbook (*.xlsx)"),
-    "FHIR R4 Bundle (JSON)": ("fhir", ".json", "FHIR JSON (*.json)"),
+    "FHIR R4 Bundle (JSON, for small sets)": ("fhir", ".json", "FHIR JSON (*.json)"),
+    "FHIR Bulk Data (a folder of .ndjson, for many patients)": ("fhir-ndjson", "", ""),
     "REDCap dictionary + data (folder)": ("redcap", "", ""),
 }
 

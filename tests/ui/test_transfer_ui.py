@@ -139,3 +139,15 @@ def test_cancelling_the_export_dialog_asks_nothing_more_and_writes_nothing(qtbot
     window.transfers.export_dialog()
     window.transfers.current_dialog.reject()
     assert window.transfers.current_dialog is None and list(tmp_path.glob("ventrack-*")) == []
+
+
+def test_fhir_bulk_data_from_the_app_is_a_new_folder_of_ndjson_files(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(tmp_path))
+    window.transfers.export_dialog()
+    dialog = window.transfers.current_dialog
+    dialog.format.setCurrentText("FHIR Bulk Data (a folder of .ndjson, for many patients)")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=30000)
+    (folder,) = tmp_path.glob("ventrack-*-fhir-ndjson")
+    patients = (folder / "Patient.ndjson").read_text(encoding="utf-8").splitlines()
+    assert len(patients) == DEMO_COUNT and all(json.loads(line)["resourceType"] == "Patient" for line in patients)
