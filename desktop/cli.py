@@ -168,9 +168,9 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 
     as_of = args.as_of or dt.date.today()
     if args.pdf:  # Qt is imported for the PDF only (offscreen without a display: `pdf_pages.ensure_application`)
-        from desktop.ui.reports.outcomes_report import report_from_registry
+        from desktop.ui.app import write_outcomes_report
 
-        output = report_from_registry(Path(args.db), as_of, Path(args.pdf)).outcomes.to_json()
+        output = write_outcomes_report(Path(args.db), as_of, Path(args.pdf))
         _info(f"wrote the registry outcomes as of {as_of.isoformat()} to {args.pdf}")
     else:
         with Registry.open(args.db) as registry:
@@ -212,15 +212,14 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """`report`: one patient's summary as a PDF. Qt is imported here only: no other command loads it."""
-    from desktop.ui.reports.patient_summary import UnknownPatient, report_from_registry
+    from desktop.ui.app import write_patient_summary
 
     as_of = args.as_of or dt.date.today()
-    try:
-        pages = report_from_registry(
-            Path(args.db), args.patient, Path(args.out), as_of, hide_identifiers=args.hide_identifiers
-        )
-    except UnknownPatient:
-        raise CommandError(f"no patient {args.patient!r} in {args.db}; nothing was written") from None
+    pages = write_patient_summary(
+        Path(args.db), args.patient, Path(args.out), as_of, hide_identifiers=args.hide_identifiers
+    )
+    if pages is None:
+        raise CommandError(f"no patient {args.patient!r} in {args.db}; nothing was written")
     _info(f"wrote the summary of {args.patient} as of {as_of.isoformat()} ({pages} pages) to {args.out}")
     return EXIT_OK
 

@@ -12,7 +12,7 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
@@ -157,3 +157,26 @@ def _report_shown(what: str, quit_after_ms: int | None) -> None:
     log.info("%s shown at %.3f (epoch seconds)", what, time.time())
     if quit_after_ms is not None:
         print(f"ventrack: {what} shown at {time.time():.3f}", file=sys.stderr)
+
+
+# ---- the command line's way into the app package: `desktop.cli` imports this module only (import contract) ----
+
+
+def write_patient_summary(
+    db_path: Path, patient_id: str, out: Path, as_of: dt.date, *, hide_identifiers: bool
+) -> int | None:
+    """`ventrack report`: write the patient summary PDF; its page count, or None when there is no such patient
+    (nothing is written)."""
+    from desktop.ui.reports.patient_summary import UnknownPatient, report_from_registry
+
+    try:
+        return report_from_registry(db_path, patient_id, out, as_of, hide_identifiers=hide_identifiers)
+    except UnknownPatient:
+        return None
+
+
+def write_outcomes_report(db_path: Path, as_of: dt.date, out: Path) -> dict[str, Any]:
+    """`ventrack outcomes --pdf`: write the outcomes report PDF; the outcomes it shows, as `outcomes --json`."""
+    from desktop.ui.reports.outcomes_report import report_from_registry
+
+    return report_from_registry(db_path, as_of, out).outcomes.to_json()
