@@ -148,8 +148,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             ids = None if args.patient is None else [args.patient]
             items = evaluation.command_items(args.command, evaluation.evaluations(registry, as_of, params, ids))
     if args.json and args.patient is None:
-        body = evaluation.registry_json_body(Path(args.db), args.command, as_of, params, args.jobs)
-        sys.stdout.write(f"[\n{body}\n]\n" if body else "[]\n")
+        _print_json_list(evaluation.registry_json_body(Path(args.db), args.command, as_of, params, args.jobs))
     elif args.json:
         _print_json(items)
     else:
@@ -261,10 +260,14 @@ def _print_json(value: Any) -> None:
     import json
 
     if isinstance(value, list):
-        body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
-        sys.stdout.write(f"[\n{body}\n]\n" if value else "[]\n")
+        _print_json_list(",\n".join(json.dumps(item, ensure_ascii=False) for item in value))
     else:
         sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
+
+
+def _print_json_list(body: str) -> None:
+    """A JSON list on standard output from its elements, one per line joined by `,\\n` (`[]` when none)."""
+    sys.stdout.write(f"[\n{body}\n]\n" if body else "[]\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,8 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the desktop app")
     gui.add_argument("--db", help="registry file (default: the registry in the user data folder)")
-    # --quit-after is for smoke tests, so it is left out of --help and README
-    gui.add_argument("--quit-after", type=positive_int, metavar="MS", help=argparse.SUPPRESS)
+    gui.add_argument("--quit-after", type=positive_int, metavar="MS", help=argparse.SUPPRESS)  # smoke tests only
     gui.set_defaults(func=cmd_gui)
 
     demo = sub.add_parser("demo", help="write a registry of synthetic, clinically plausible patients")

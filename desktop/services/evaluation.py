@@ -65,12 +65,11 @@ def evaluations(
     patient_ids: Sequence[str] | None = None,
     *,
     id_slice: Sequence[str] | None = None,
-    light: bool = True,
 ) -> Iterator[PatientEvaluation]:
     """Each patient (or those of `patient_ids`, or of `id_slice`, a contiguous slice of the sorted ids)
-    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read; with `light`,
-    the records the evaluations refer to are named tuples (`RecordWindow.light`), five times cheaper to read."""
-    window = dataclasses.replace(rules_window(as_of), light=light)
+    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read; the records
+    the evaluations refer to are light (`RecordWindow.light`: named tuples, five times cheaper to read)."""
+    window = dataclasses.replace(rules_window(as_of), light=True)
     with registry.snapshot():
         if id_slice is not None:
             patients = registry.iter_patient_slice(id_slice, window)

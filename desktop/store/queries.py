@@ -50,7 +50,7 @@ class RecordWindow:
     adverse_events_between: tuple[dt.date, dt.date] | None = None
     latest_only: tuple[frozenset[str], dt.date] | None = None
     omit: frozenset[str] = frozenset()
-    light: bool = False  # records as named tuples (`rows.LIGHT_BUILDERS`): for the rules' reads alone
+    light: bool = False  # records as named tuples (`rows.LIGHT_BUILDERS`): for readers of fields alone
 
 
 @dataclass(frozen=True, slots=True)

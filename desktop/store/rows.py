@@ -113,7 +113,7 @@ RECORD_BUILDERS = {kind: _builder(kind) for kind in RECORD_COLUMNS}
 def _light_class(kind: str) -> type:
     """A named tuple with the fields and the properties (`Cycle.date`, `MrdSample.ratio_pct`, …) of the kind's
     model: five times cheaper to build than a model instance. Read-only like the model, but with no pydantic
-    API, and equal to any tuple of the same values: for the rules' registry-wide reads only."""
+    API, and equal to any tuple of the same values: for registry-wide readers of fields only."""
     model = RECORD_KINDS[kind]
     base = namedtuple(f"Light{model.__name__}", RECORD_COLUMNS[kind])  # type: ignore[misc]
     properties = {
@@ -135,7 +135,7 @@ def _light_builder(kind: str) -> Callable[[Sequence[Any]], Record]:
     return cast(Callable[[Sequence[Any]], Record], namespace["build"])
 
 
-#: Row → light record, per kind (`RecordWindow.light`: what the registry-wide rules read, faster).
+#: Row → light record, per kind (`RecordWindow.light`: the registry-wide rules and outcomes, which read fields).
 LIGHT_BUILDERS = {kind: _light_builder(kind) for kind in RECORD_COLUMNS}
 
 
