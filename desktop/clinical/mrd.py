@@ -133,6 +133,11 @@ class MrdHistory:
         self.samples: tuple[ClassifiedSample, ...] = tuple(samples)
         self.evaluable: tuple[ClassifiedSample, ...] = tuple(s for s in self.samples if s.mrd_class != "inadequate")
 
+    def __eq__(self, other: object) -> bool:  # a value: equal samples, equal history (`evaluable` follows)
+        return isinstance(other, MrdHistory) and self.samples == other.samples
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking value, as a dataclass with eq
+
     @classmethod
     def of(cls, samples: Iterable[MrdSample], as_of: dt.date, params: Parameters = DEFAULT_PARAMETERS) -> MrdHistory:
         """History of the samples dated on or before `as_of`."""

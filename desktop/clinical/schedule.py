@@ -64,25 +64,56 @@ def sort_schedule(items: Iterable[ScheduleItem]) -> list[ScheduleItem]:
     return sorted(items, key=schedule_sort_key)
 
 
+class _Reasons(dict[int, str]):
+    """`template.format(n)` for each n, made once: a registry's schedules share a few dozen reason texts."""
+
+    def __init__(self, template: str):
+        super().__init__()
+        self.template = template
+
+    def __missing__(self, n: int) -> str:
+        text = self[n] = self.template.format(n)
+        return text
+
+
+_END_OF_CYCLE = _Reasons("end of cycle {}")
+_ON_THERAPY = _Reasons("on therapy month {}")
+_POST_DISCONTINUATION = _Reasons("post-discontinuation month {}")
+
+
 def _on_therapy_dues(course: Course, cycle_length: dt.timedelta) -> Iterator[tuple[dt.date, str]]:
     cycles = course.cycles
     for k in (2, 4, 6):
         if len(cycles) < k:
             return
-        yield cycles[k - 1].date + cycle_length, f"end of cycle {k}"
+        yield cycles[k - 1].date + cycle_length, _END_OF_CYCLE[k]
     base = cycles[5].date + cycle_length
     months = 3
     while True:
-        yield add_months(base, months), f"on therapy month {months}"
+        yield add_months(base, months), _ON_THERAPY[months]
         months += 3
 
 
 def _post_discontinuation_dues(course: Course) -> Iterator[tuple[dt.date, str]]:
     months = 1
     while True:
-        yield add_months(course.opened_on, months), f"post-discontinuation month {months}"
+        yield add_months(course.opened_on, months), _POST_DISCONTINUATION[months]
         months = months + 1 if months < 6 else months + 2
 
+
+class _Windows(dict[tuple[dt.date, int], tuple[dt.date, dt.date, dt.date]]):
+    """(due, ± days) → (due, window start, window end), one shared set of date objects per window: a registry's
+    schedules fall on a few thousand dates, so 10,000 patients' items share them (less memory, and less to send
+    back from the app's helper processes)."""
+
+    def __missing__(self, key: tuple[dt.date, int]) -> tuple[dt.date, dt.date, dt.date]:
+        due, days = key
+        width = dt.timedelta(days=days)
+        window = self[key] = (due, due - width, due + width)
+        return window
+
+
+_WINDOWS = _Windows()
 
 # A planned item: (due, reason, window start, window end, course opened on, current course?, window days).
 _Planned = tuple[dt.date, str, dt.date, dt.date, dt.date, bool, int]
@@ -104,12 +135,11 @@ def _planned_items(facts: PatientFacts) -> list[_Planned]:
         else:
             continue
         end, opened_on, current = course.end, course.opened_on, index == last
-        width = dt.timedelta(days=window)
         for due, reason in dues:
             if end is not None and due >= end:
                 break
-            start = due - width
-            planned.append((due, reason, start, due + width, opened_on, current, window))
+            due, start, window_end = _WINDOWS[due, window]
+            planned.append((due, reason, start, window_end, opened_on, current, window))
             if current and start > as_of:
                 break  # the next item of the current course: its window is still ahead
     # Courses follow each other and an item is due after its course opens and before it ends, so this sort only

@@ -7,6 +7,8 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from desktop.store.schema import RECORD_COLUMNS, RECORD_ORDER
 
 #: Patients read per round of queries by `iter_patients`.
 READ_CHUNK = 500
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +234,8 @@ class RegistryReader:
         for kind in RECORD_COLUMNS:
             sql, params = self._record_query(kind, which, ids, window)
             build = (LIGHT_BUILDERS if window is not None and window.light else RECORD_BUILDERS)[kind]
-            current, bucket = None, []
-            for row in conn.execute(sql, params).fetchall():  # ordered by patient id
-                if row[0] != current:
-                    current = row[0]
-                    bucket = grouped.setdefault(current, {})[kind] = []
-                bucket.append(build(row))
+            for patient_id, rows in groupby(conn.execute(sql, params).fetchall(), _first):  # ordered by patient id
+                grouped.setdefault(patient_id, {})[kind] = list(map(build, rows))
         rows = conn.execute(
             f"SELECT {', '.join(PATIENT_COLUMNS)} FROM patients r WHERE {which} ORDER BY patient_id", ids
         ).fetchall()

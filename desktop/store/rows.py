@@ -29,7 +29,18 @@ PATIENT_COLUMNS: tuple[str, ...] = (
 )
 _DATE_COLUMNS = frozenset({"date", "start_date", "birth_date", "diagnosis_date"})
 _OPTIONAL_DATE_COLUMNS = frozenset({"end_date"})
-_fromiso = dt.date.fromisoformat
+
+
+class _Dates(dict[str, dt.date]):
+    """ISO text → date, one date object per distinct text: a registry's records share a few thousand dates, so
+    10,000 patients' records hold one copy of each instead of millions (and a lookup costs what parsing does)."""
+
+    def __missing__(self, text: str) -> dt.date:
+        date = self[text] = dt.date.fromisoformat(text)
+        return date
+
+
+_fromiso = _Dates().__getitem__
 _set = object.__setattr__
 
 
@@ -123,14 +134,20 @@ def _light_class(kind: str) -> type:
         for name, value in vars(klass).items()
         if isinstance(value, property)
     }
-    return type(base.__name__, (base,), {"__slots__": (), **properties})
+    return type(base.__name__, (base,), {"__slots__": (), "__module__": __name__, **properties})
+
+
+#: The light record class of each kind, also module attributes (`LightCycle`, …) so that pickle finds them: the
+#: app's helper processes send evaluations holding light records back pickled.
+LIGHT_CLASSES = {kind: _light_class(kind) for kind in RECORD_COLUMNS}
+globals().update({light.__name__: light for light in LIGHT_CLASSES.values()})
 
 
 def _light_builder(kind: str) -> Callable[[Sequence[Any]], Record]:
     """Row (an id, then the kind's columns) → light record of `kind` (see `_light_class`)."""
     values = ", ".join(_column_reader(i + 1, column) for i, column in enumerate(RECORD_COLUMNS[kind]))
     source = f"def build(v):\n    return new(light, ({values},))\n"
-    namespace: dict[str, Any] = {"fromiso": _fromiso, "new": tuple.__new__, "light": _light_class(kind)}
+    namespace: dict[str, Any] = {"fromiso": _fromiso, "new": tuple.__new__, "light": LIGHT_CLASSES[kind]}
     exec(compile(source, f"<light record builder {kind}>", "exec"), namespace)
     return cast(Callable[[Sequence[Any]], Record], namespace["build"])
 

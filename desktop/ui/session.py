@@ -3,7 +3,7 @@
 Every edit goes through here as an undoable command (see `commands.py`), is written in one transaction by the
 repository (with its audit entry), and is announced with `patient_changed`, so every view refreshes from the
 same source. Registry-wide evaluation runs in the background on its own connection (WAL lets it read while
-the GUI thread writes).
+the GUI thread writes), shared with helper processes on the other cores for a large registry.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from desktop.clinical.evaluation import PatientEvaluation, evaluate_patient
 from desktop.clinical.parameters import Parameters
 from desktop.domain import Patient
 from desktop.services import evaluation as evaluation_service
+from desktop.services.evaluation_helpers import EvaluationHelpers, useful_workers
 from desktop.store import PatientSummary, Registry, StoredPatient
 from desktop.ui import main_thread_gc
 from desktop.ui.workers import Cancelled, Progress, Task, run_task
@@ -75,6 +76,8 @@ class RegistrySession(QObject):
         self.record_ids = RecordIds()
         self.evaluations: dict[str, PatientEvaluation] = {}
         self._evaluation_task: Task | None = None
+        self.helpers: EvaluationHelpers | None = None  # processes sharing the evaluation of a large registry
+        self._start_helpers_if_useful()  # they start in the background while the window fills
         self._gc_holds: list[Callable[[], None]] = []  # one per evaluation not yet ended (`main_thread_gc.hold`)
         self._generation = 0
         self._data_version = registry.data_version()
@@ -108,6 +111,8 @@ class RegistrySession(QObject):
         if self._evaluation_task is not None:
             self._evaluation_task.cancel()
             self._evaluation_task.done.wait(10)
+        if self.helpers is not None:
+            self.helpers.close()
         for release in self._gc_holds:  # their results may never be delivered now
             release()
         self.undo_stack.clear()
@@ -153,9 +158,12 @@ class RegistrySession(QObject):
             self._evaluation_task.cancel()
         self._generation += 1
         generation, path, as_of, params = self._generation, self.registry.path, self.as_of, self.params
+        helpers = self._start_helpers_if_useful()
 
         def work(progress: Progress) -> dict[str, PatientEvaluation]:
             with Registry.open(path) as reader:
+                if helpers is not None:  # they join in once started
+                    return helpers.evaluate_registry(reader, as_of, params, progress)
                 return evaluation_service.evaluate_registry(reader, as_of, params, progress=progress)
 
         held = main_thread_gc.hold()  # millions of young objects, no cycles: no collection until it ends
@@ -186,6 +194,14 @@ class RegistrySession(QObject):
         task = run_task(work, done, ended, on_progress=self.evaluation_progress.emit, start=False)
         self._evaluation_task = task  # before it starts: a synchronous pool finishes it inside `start`
         return task.start()
+
+    def _start_helpers_if_useful(self) -> EvaluationHelpers | None:
+        """The helper processes, started once the registry is large enough to be worth them."""
+        if self.helpers is None:
+            workers = useful_workers(self.registry.count_patients())
+            if workers:
+                self.helpers = EvaluationHelpers(workers)
+        return self.helpers
 
     @property
     def evaluating(self) -> bool:
