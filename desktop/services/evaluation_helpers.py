@@ -42,7 +42,7 @@ QUEUED = 1
 #: This thread sends slices to the helpers before each of its own and every so many of its patients.
 CHECK_EVERY = 25
 #: Below this many patients the evaluation takes a fraction of a second: no helper process is started.
-MIN_PATIENTS = 1000
+MIN_PATIENTS = 2000
 
 
 def useful_workers(patients: int) -> int:
@@ -138,7 +138,7 @@ class _SharedJob:
         self.slices = [ids[start : start + SLICE] for start in range(0, len(ids), SLICE)]
         self.parts: list[list[PatientEvaluation]] = [[] for _ in self.slices]
         self.pending: dict[int, futures.Future[list[PatientEvaluation]]] = {}
-        self.low, self.high, self.done = 0, len(self.slices), 0
+        self.low, self.high, self.done, self.helped = 0, len(self.slices), 0, 0
         self.arguments = (registry.path, keys.passphrase_for(registry.path), uuid.uuid4().hex, as_of, params)
 
     def run(self, progress: Progress | None) -> dict[str, PatientEvaluation]:
@@ -161,6 +161,7 @@ class _SharedJob:
                 self.take(index, self.pending.pop(index))
             if progress:
                 progress(self.done, self.total)  # also while nothing arrives: a cancel is seen within 0.1 s
+        log.info("%d of %d patients were evaluated by the helpers", self.helped, self.total)
         return {evaluation.patient_id: evaluation for part in self.parts for evaluation in part}
 
     def top_up(self) -> None:
@@ -189,6 +190,7 @@ class _SharedJob:
             self.parts[index] = list(evaluations(self.registry, self.as_of, self.params, id_slice=self.slices[index]))
         else:
             self.parts[index] = future.result()
+            self.helped += len(self.parts[index])
         self.done += len(self.parts[index])
 
     def cancel(self) -> None:

@@ -9,6 +9,8 @@ the GUI thread writes), shared with helper processes on the other cores for a la
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from desktop.ui import main_thread_gc
 from desktop.ui.workers import Cancelled, Progress, Task, run_task
 
 WATCH_INTERVAL_MS = 2000
+log = logging.getLogger(__name__)
 
 
 class RecordIds:
@@ -159,6 +162,7 @@ class RegistrySession(QObject):
         self._generation += 1
         generation, path, as_of, params = self._generation, self.registry.path, self.as_of, self.params
         helpers = self._start_helpers_if_useful()
+        started = time.perf_counter()
 
         def work(progress: Progress) -> dict[str, PatientEvaluation]:
             with Registry.open(path) as reader:
@@ -176,6 +180,7 @@ class RegistrySession(QObject):
 
         def done(results: dict[str, PatientEvaluation]) -> None:
             release_gc()
+            log.info("evaluated %d patients as of %s in %.2f s", len(results), as_of, time.perf_counter() - started)
             if generation == self._generation:
                 self.evaluations = results
                 self._evaluation_task = None

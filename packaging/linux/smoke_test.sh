@@ -104,6 +104,21 @@ step "registry and rotating log in the platformdirs folders"
 grep -q "window shown" "$LOG" || fail "no 'window shown' line in $LOG"
 echo "   $REGISTRY, $LOG ($(wc -l < "$LOG") lines)"
 
+step "GUI on 5,000 patients: the evaluation is shared with a helper process (the bundled fork server)"
+"$BIN" demo --db "$WORK/large.sqlite" --patients 5000 --seed 4 > /dev/null
+gui "$WORK/gui3.err" --db "$WORK/large.sqlite" --quit-after 6000
+! grep -E "evaluation helpers (unavailable|lost)|helper failed" "$LOG" || fail "the evaluation helpers failed"
+grep -q "evaluated 5000 patients as of" "$LOG" || fail "no registry-wide evaluation of the 5,000 patients logged"
+if [ "$(nproc)" -gt 1 ]; then
+    helped=$(sed -n 's/.* \([0-9]*\) of 5000 patients were evaluated by the helpers/\1/p' "$LOG" | tail -n 1)
+    [ "${helped:-0}" -gt 0 ] || fail "no patient was evaluated by a helper process"
+    echo "   $helped of 5000 patients evaluated by the helper process(es): $(grep -o 'evaluated 5000 .*' "$LOG")"
+else
+    echo "   (one core: no helper process is started)"
+fi
+sleep 1
+! pgrep -f "from multiprocessing" > /dev/null || fail "helper processes outlived the app: $(pgrep -af 'from multiprocessing')"
+
 if [ "$INSTALLED" = system ]; then
     step "apt-get remove keeps the user's registry and log"
     DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq ventrack >/dev/null

@@ -45,11 +45,13 @@ def sent(helpers, monkeypatch):
 
 
 @pytest.mark.parametrize("as_of", WHEN)
-def test_shared_evaluation_equals_the_evaluation_in_one_process(tmp_path, helpers, small_slices, sent, as_of):
+def test_shared_evaluation_equals_the_evaluation_in_one_process(tmp_path, helpers, small_slices, sent, as_of, caplog):
+    caplog.set_level("INFO", "desktop.services.evaluation_helpers")
     with Registry.open(demo_registry_file(tmp_path, 120, seed=11)) as registry:
         alone = evaluation.evaluate_registry(registry, as_of)
         shared = helpers.evaluate_registry(registry, as_of, evaluation.load_parameters(registry))
     assert sent, "no slice went to the helper"
+    assert f"{sum(map(len, sent))} of 120 patients were evaluated by the helpers" in caplog.text
     assert list(shared) == list(alone) == sorted(alone)
     assert shared == alone  # every field: state, MRD history, criteria, schedule, alerts, dose review, records
     assert [e.to_json() for e in shared.values()] == [e.to_json() for e in alone.values()]
