@@ -146,7 +146,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         params = evaluation.load_parameters(registry)
         if args.patient is not None or not args.json:
             ids = None if args.patient is None else [args.patient]
-            items = evaluation.command_items(args.command, evaluation.evaluations(registry, as_of, params, ids))
+            items = evaluation.command_items(args.command, evaluation.patient_facts(registry, as_of, params, ids))
     if args.json and args.patient is None:
         _print_json_list(evaluation.registry_json_body(Path(args.db), args.command, as_of, params, args.jobs))
     elif args.json:

@@ -48,7 +48,12 @@ class PatientEvaluation:
 
 def evaluate_patient(patient: Patient, as_of: dt.date, params: Parameters = DEFAULT_PARAMETERS) -> PatientEvaluation:
     """Evaluate every rule for `patient` at `as_of` (records dated after it are ignored)."""
-    facts = PatientFacts.of(patient, as_of, params)
+    return evaluation_from_facts(PatientFacts.of(patient, as_of, params))
+
+
+def evaluation_from_facts(facts: PatientFacts) -> PatientEvaluation:
+    """Every rule from a patient's precomputed facts (a reader that needs one rule calls its `…_from_facts`)."""
+    patient, as_of, params = facts.patient, facts.as_of, facts.params
     eligibility = eligibility_from_facts(facts)
     schedule = schedule_from_facts(facts)
     dose = review_dose(facts)

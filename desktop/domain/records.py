@@ -56,7 +56,7 @@ Gene = Annotated[
 class Record(BaseModel):
     """Base of every registry record: frozen, strict, no unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class DatedRecord(Record):

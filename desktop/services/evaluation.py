@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.clinical.alerts import sort_alerts
-from desktop.clinical.eligibility import RECENT_ADVERSE_EVENT_DAYS
-from desktop.clinical.evaluation import PatientEvaluation, evaluate_patient
+from desktop.clinical.eligibility import RECENT_ADVERSE_EVENT_DAYS, eligibility_from_facts
+from desktop.clinical.evaluation import PatientEvaluation, evaluation_from_facts
+from desktop.clinical.facts import PatientFacts
 from desktop.clinical.parameters import DEFAULT_PARAMETERS, InvalidParameters, Parameters
-from desktop.clinical.schedule import sort_schedule
+from desktop.clinical.schedule import schedule_from_facts, sort_schedule
 from desktop.store import RecordWindow, Registry, RegistryError
 
 PARAMETERS_SETTING = "clinical_parameters"
@@ -67,8 +68,21 @@ def evaluations(
     id_slice: Sequence[str] | None = None,
 ) -> Iterator[PatientEvaluation]:
     """Each patient (or those of `patient_ids`, or of `id_slice`, a contiguous slice of the sorted ids)
-    evaluated at `as_of`, in patient id order, read in one snapshot with only what the rules read; the records
-    the evaluations refer to are light (`RecordWindow.light`: named tuples, five times cheaper to read)."""
+    evaluated at `as_of`, in patient id order (see `patient_facts`)."""
+    return map(evaluation_from_facts, patient_facts(registry, as_of, params, patient_ids, id_slice=id_slice))
+
+
+def patient_facts(
+    registry: Registry,
+    as_of: dt.date,
+    params: Parameters,
+    patient_ids: Sequence[str] | None = None,
+    *,
+    id_slice: Sequence[str] | None = None,
+) -> Iterator[PatientFacts]:
+    """The facts every rule starts from, of each patient (or those of `patient_ids`, or of `id_slice`), in patient
+    id order, read in one snapshot with only what the rules read; the records they refer to are light
+    (`RecordWindow.light`: named tuples, five times cheaper to read)."""
     window = dataclasses.replace(rules_window(as_of), light=True)
     with registry.snapshot():
         if id_slice is not None:
@@ -76,7 +90,7 @@ def evaluations(
         else:
             patients = registry.iter_patients(patient_ids, window)
         for patient in patients:
-            yield evaluate_patient(patient, as_of, params)
+            yield PatientFacts.of(patient, as_of, params)
 
 
 def rules_window(as_of: dt.date) -> RecordWindow:
@@ -93,19 +107,20 @@ def rules_window(as_of: dt.date) -> RecordWindow:
     )
 
 
-#: What `eligibility`, `schedule` and `alerts --json` list of one patient's evaluation, in contract order (each
-#: sort key starts with the patient id, so patients in id order give the registry-wide order).
-ITEMS: dict[str, Callable[[PatientEvaluation], list[dict[str, Any]]]] = {
-    "eligibility": lambda e: [e.eligibility.to_json()],
-    "schedule": lambda e: [item.to_json() for item in sort_schedule(e.schedule)],
-    "alerts": lambda e: [alert.to_json() for alert in sort_alerts(e.alerts)],
+#: What `eligibility`, `schedule` and `alerts --json` list of one patient, in contract order, from its facts: each
+#: command computes only the rules it prints (alerts need them all). Each sort key starts with the patient id, so
+#: patients in id order give the registry-wide order.
+ITEMS: dict[str, Callable[[PatientFacts], list[dict[str, Any]]]] = {
+    "eligibility": lambda facts: [eligibility_from_facts(facts).to_json()],
+    "schedule": lambda facts: [item.to_json() for item in sort_schedule(schedule_from_facts(facts))],
+    "alerts": lambda facts: [alert.to_json() for alert in sort_alerts(evaluation_from_facts(facts).alerts)],
 }
 
 
-def command_items(command: str, evaluated: Iterable[PatientEvaluation]) -> list[dict[str, Any]]:
-    """The JSON items of `command` (eligibility, schedule, alerts) for evaluations in patient id order."""
+def command_items(command: str, facts: Iterable[PatientFacts]) -> list[dict[str, Any]]:
+    """The JSON items of `command` (eligibility, schedule, alerts) for patients' facts in patient id order."""
     items = ITEMS[command]
-    return [item for evaluation in evaluated for item in items(evaluation)]
+    return [item for patient in facts for item in items(patient)]
 
 
 def command_json_lines(
@@ -116,8 +131,8 @@ def command_json_lines(
     dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) without re-creating it
     items = ITEMS[command]
     with Registry.open(path) as registry:
-        return [dumps(item) for evaluation in evaluations(registry, as_of, params, id_slice=id_slice)
-                for item in items(evaluation)]  # fmt: skip
+        return [dumps(item) for facts in patient_facts(registry, as_of, params, id_slice=id_slice)
+                for item in items(facts)]  # fmt: skip
 
 
 def registry_json_body(path: Path, command: str, as_of: dt.date, params: Parameters, jobs: int) -> str:
