@@ -142,7 +142,8 @@ class _SharedJob:
         self.arguments = (registry.path, keys.passphrase_for(registry.path), uuid.uuid4().hex, as_of, params)
 
     def run(self, progress: Progress | None) -> dict[str, PatientEvaluation]:
-        """Evaluate with the helpers, then take in their slices (a failed helper's are evaluated here)."""
+        """Evaluate with the helpers, taking in their slices as they come (a failed helper's are evaluated here);
+        `progress` counts both sides' patients."""
         while self.low < self.high:
             self.top_up()
             index = self.low
@@ -153,16 +154,33 @@ class _SharedJob:
                 if len(part) % CHECK_EVERY == 0:
                     self.top_up()
             self.done += len(part)
+            self.take_finished()
             if progress:
                 progress(self.done, self.total)
         while self.pending:
-            finished, _ = futures.wait(self.pending.values(), timeout=0.1, return_when=futures.FIRST_COMPLETED)
-            for index in [i for i, future in self.pending.items() if future in finished]:
-                self.take(index, self.pending.pop(index))
+            futures.wait(self.pending.values(), timeout=0.1, return_when=futures.FIRST_COMPLETED)
+            self.take_finished()
             if progress:
                 progress(self.done, self.total)  # also while nothing arrives: a cancel is seen within 0.1 s
         log.info("%d of %d patients were evaluated by the helpers", self.helped, self.total)
         return {evaluation.patient_id: evaluation for part in self.parts for evaluation in part}
+
+    def take_finished(self) -> None:
+        """Put the helpers' finished slices in their places (a failed one is evaluated here)."""
+        for index in [index for index, future in self.pending.items() if future.done()]:
+            future = self.pending.pop(index)
+            error = future.exception()
+            if error is None:
+                self.parts[index] = future.result()
+                self.helped += len(self.parts[index])
+            else:
+                if isinstance(error, futures.BrokenExecutor):
+                    self.helpers.lost(error)
+                log.warning("an evaluation helper failed (%s); its patients are evaluated here", error)
+                self.parts[index] = list(
+                    evaluations(self.registry, self.as_of, self.params, id_slice=self.slices[index])
+                )
+            self.done += len(self.parts[index])
 
     def top_up(self) -> None:
         """Send the helpers the last slices not yet taken, up to one each plus `QUEUED` (while at least one other
@@ -179,19 +197,6 @@ class _SharedJob:
             self.high -= 1
             self.pending[self.high] = future
             running += 1
-
-    def take(self, index: int, future: futures.Future[list[PatientEvaluation]]) -> None:
-        """Put a helper's slice in its place, or evaluate it here if the helper failed."""
-        error = future.exception()
-        if error is not None:
-            if isinstance(error, futures.BrokenExecutor):
-                self.helpers.lost(error)
-            log.warning("an evaluation helper failed (%s); its patients are evaluated here", error)
-            self.parts[index] = list(evaluations(self.registry, self.as_of, self.params, id_slice=self.slices[index]))
-        else:
-            self.parts[index] = future.result()
-            self.helped += len(self.parts[index])
-        self.done += len(self.parts[index])
 
     def cancel(self) -> None:
         """Drop the slices no helper has started (after a cancel or a failure here)."""
