@@ -67,7 +67,8 @@ class EvaluationHelpers:
         self._ready = threading.Event()
         self._closed = False
         self.pids: list[int] = []  # the helpers' process ids, once started
-        threading.Thread(target=self._start, name="VenTrack evaluation helpers", daemon=True).start()
+        self._starter = threading.Thread(target=self._start, name="VenTrack evaluation helpers", daemon=True)
+        self._starter.start()
 
     def _start(self) -> None:
         try:
@@ -75,14 +76,18 @@ class EvaluationHelpers:
                 {started.result() for started in [self._executor.submit(os.getpid) for _ in range(self.workers)]}
             )
         except Exception as error:  # no helpers: the app evaluates alone, as before
-            log.warning("evaluation helpers unavailable: %s", error)
+            if not self._closed:  # (the registry closed while they started: nothing to report)
+                log.warning("evaluation helpers unavailable: %s", error)
+            return
+        if self._closed:
             return
         log.info("evaluation helpers started (process ids %s)", ", ".join(map(str, self.pids)))
         self._ready.set()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait until the helpers are up (or `timeout` seconds); whether they are."""
-        return self._ready.wait(timeout)
+        """Wait until the helpers are up or failed to start (or `timeout` seconds); whether they are ready."""
+        self._starter.join(timeout)
+        return self.ready
 
     @property
     def ready(self) -> bool:
