@@ -136,7 +136,7 @@ class MrdHistory:
     def __eq__(self, other: object) -> bool:  # a value: equal samples, equal history (`evaluable` follows)
         return isinstance(other, MrdHistory) and self.samples == other.samples
 
-    __hash__ = None  # type: ignore[assignment]  # mutable-looking value, as a dataclass with eq
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as a dataclass with eq is
 
     @classmethod
     def of(cls, samples: Iterable[MrdSample], as_of: dt.date, params: Parameters = DEFAULT_PARAMETERS) -> MrdHistory:
