@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import sys
 
 import pytest
 
@@ -122,3 +123,9 @@ def test_helpers_are_started_for_a_large_registry_on_a_machine_with_cores_to_spa
     assert useful_workers(evaluation_helpers.MIN_PATIENTS) == 3
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert useful_workers(100_000) == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are set on Linux only")
+def test_the_helpers_answer_through_a_pipe_that_holds_a_whole_slice(helpers):
+    # Fails if CPython's ProcessPoolExecutor internals change: the evaluation then works, only slower.
+    assert helpers.result_pipe_size == evaluation_helpers.RESULT_PIPE_BYTES
