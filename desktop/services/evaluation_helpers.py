@@ -32,6 +32,7 @@ from pathlib import Path
 from desktop.clinical.evaluation import PatientEvaluation
 from desktop.clinical.parameters import Parameters
 from desktop.services.evaluation import Progress, evaluations
+from desktop.services.parallel import usable_cores
 from desktop.store import Registry, keys
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,7 @@ def useful_workers(patients: int) -> int:
     (the app's own thread takes one), none for a small registry or a single core."""
     if patients < MIN_PATIENTS:
         return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(0, cores - 1)
+    return usable_cores() - 1
 
 
 class EvaluationHelpers:

@@ -24,12 +24,15 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
-def default_jobs() -> int:
-    """The processes a registry-wide job uses by default: the usable cores (1 where fork is unavailable)."""
-    if not can_fork():
-        return 1
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one), at least 1."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, cores or 1)
+
+
+def default_jobs() -> int:
+    """The processes a registry-wide job uses by default: the usable cores (1 where fork is unavailable)."""
+    return usable_cores() if can_fork() else 1
 
 
 def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
